@@ -1,7 +1,10 @@
 # Warning flags and sanitizers shared by every patter target.
 
 function(patter_target_defaults target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wnon-virtual-dtor)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    target_compile_options(${target} PRIVATE -Wshadow=local)
+  endif()
   if(PATTER_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
@@ -32,3 +35,9 @@ function(patter_add_gtest name)
     DISCOVERY_TIMEOUT 60
     DISCOVERY_MODE PRE_TEST)
 endfunction()
+
+# Fuzzing: instrument every library for coverage; only the fuzz executables link libFuzzer.
+if(PATTER_BUILD_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -35,6 +35,16 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// Mapping keys must be plain scalars ("? [a, b]: c" is valid YAML but not a configuration key).
+std::string key_text(const YAML::Node& key, const std::string& source_name) {
+  if (!key.IsScalar()) {
+    const auto mark = key.Mark();
+    throw Error(Errc::config_invalid, fmt::format("{}:{}:{}: keys must be plain names", source_name,
+                                                  mark.line + 1, mark.column + 1));
+  }
+  return key.Scalar();
+}
+
 std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
 bool valid_env_name(std::string_view name) {
@@ -207,7 +217,7 @@ std::vector<ConfigNode> ConfigNode::list(std::string_view key) const {
 std::vector<std::string> ConfigNode::keys() const {
   std::vector<std::string> names;
   if (!node_->IsMap()) return names;
-  for (const auto& entry : *node_) names.push_back(entry.first.as<std::string>());
+  for (const auto& entry : *node_) names.push_back(key_text(entry.first, document_->source_name));
   return names;
 }
 
@@ -315,7 +325,7 @@ std::string ConfigNode::credential(std::string_view key, std::string_view env_va
 void ConfigNode::reject_unknown_keys(std::initializer_list<std::string_view> allowed) const {
   if (!node_->IsMap()) return;
   for (const auto& entry : *node_) {
-    const auto name = entry.first.as<std::string>();
+    const auto name = key_text(entry.first, document_->source_name);
     if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
     std::string_view suggestion;
     std::size_t best = 3;  // suggest only close matches

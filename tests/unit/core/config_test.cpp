@@ -144,3 +144,10 @@ TEST(ConfigNode, MissingFileIsAClearError) {
   expect_error([] { (void)ConfigNode::load_file("/nonexistent/agent.yaml"); }, Errc::config_invalid,
                "/nonexistent/agent.yaml: cannot open configuration file");
 }
+
+TEST(ConfigNode, NonScalarKeysAreRejectedAsConfigErrors) {
+  const auto config = ConfigNode::parse("? [a, b]\n: value\n", "odd.yaml", fake_env({}));
+  expect_error([&] { (void)config.keys(); }, Errc::config_invalid, "odd.yaml:1:3: keys must be plain names");
+  expect_error([&] { config.reject_unknown_keys({"server"}); }, Errc::config_invalid,
+               "keys must be plain names");
+}
