@@ -1,0 +1,21 @@
+#pragma once
+
+#include <boost/asio/ssl/context.hpp>
+#include <string>
+
+namespace patter::net::testing {
+
+// A fresh self-signed certificate for "localhost" and 127.0.0.1, made with OpenSSL in memory.
+struct SelfSignedCert {
+  std::string certificate_pem;
+  std::string private_key_pem;
+};
+
+SelfSignedCert make_self_signed_cert();
+
+// A TLS server context presenting the certificate.
+boost::asio::ssl::context make_server_tls_context(const SelfSignedCert& cert);
+// A TLS client context that trusts only the certificate and verifies the peer.
+boost::asio::ssl::context make_client_tls_context(const SelfSignedCert& cert);
+
+}  // namespace patter::net::testing
