@@ -1,0 +1,12 @@
+#pragma once
+
+namespace patter::net {
+class Router;
+}
+
+namespace patter::app {
+
+// GET /health → {"status":"ok","mode":"local","version":...}
+void add_health_routes(net::Router& router);
+
+}  // namespace patter::app

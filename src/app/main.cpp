@@ -1,0 +1,40 @@
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "app/serve_command.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "patter/version.hpp"
+
+int main(int argc, char** argv) {
+  using patter::app::ServeOverrides;
+
+  CLI::App app{"patter: give an AI agent a phone number", "patter"};
+  app.set_version_flag("--version,-V", std::string("patter ") + patter::kVersion);
+  app.require_subcommand(1);
+
+  std::optional<std::string> config_path;
+  ServeOverrides overrides;
+  auto* serve = app.add_subcommand("serve", "Run the server: carrier webhooks, media streams, health");
+  serve->add_option("config", config_path, "Agent/server YAML file")->check(CLI::ExistingFile);
+  serve->add_option("--host", overrides.host, "Address to bind (default 127.0.0.1, loopback only)");
+  serve->add_option("--port", overrides.port, "Port to listen on (default 8000; 0 picks a free port)");
+  serve->add_option("--log-format", overrides.log_format, "human (default) or json");
+  serve->add_option("--log-level", overrides.log_level, "trace, debug, info (default), warn, error");
+
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    if (serve->parsed()) {
+      const auto config = patter::app::load_serve_config(config_path, overrides);
+      patter::core::init_logging(config.log);
+      return patter::app::run_serve(config);
+    }
+  } catch (const patter::core::Error& e) {
+    std::cerr << "patter: " << e.what() << "\n";
+    return patter::core::exit_code(e.code());
+  }
+  return 0;
+}
