@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
   serve->add_option("--port", overrides.port, "Port to listen on (default 8000; 0 picks a free port)");
   serve->add_option("--log-format", overrides.log_format, "human (default) or json");
   serve->add_option("--log-level", overrides.log_level, "trace, debug, info (default), warn, error");
+  serve->add_option("--dashboard-db", overrides.dashboard_database,
+                    "SQLite file for call records (default ~/.local/share/patter/calls.db)");
+  serve->add_flag("--no-dashboard", overrides.no_dashboard, "Keep no call records and serve no dashboard API");
 
   CLI11_PARSE(app, argc, argv);
 

@@ -1,5 +1,7 @@
 #include "app/serve_config.hpp"
 
+#include <cstdlib>
+
 #include "core/config.hpp"
 
 namespace patter::app {
@@ -25,14 +27,29 @@ void apply_log_level(ServeConfig& config, const std::string& text, const std::st
   config.log.level = *level;
 }
 
+constexpr std::string_view kDashboardTokenVariable = "PATTER_DASHBOARD_TOKEN";
+
 }  // namespace
+
+std::filesystem::path default_database_path() {
+  const char* data_home = std::getenv("XDG_DATA_HOME");
+  if (data_home != nullptr && *data_home != '\0') {
+    return std::filesystem::path(data_home) / "patter" / "calls.db";
+  }
+  const char* home = std::getenv("HOME");
+  if (home == nullptr || *home == '\0') {
+    throw core::Error(core::Errc::config_invalid,
+                      "cannot place the call database: set HOME, XDG_DATA_HOME or dashboard.database");
+  }
+  return std::filesystem::path(home) / ".local" / "share" / "patter" / "calls.db";
+}
 
 ServeConfig load_serve_config(const std::optional<std::string>& path,
                               const ServeOverrides& overrides) {
   ServeConfig config;
   if (path) {
     const auto root = core::ConfigNode::load_file(*path);
-    root.reject_unknown_keys({"server", "log"});
+    root.reject_unknown_keys({"server", "log", "dashboard"});
 
     const auto server = root.section("server");
     server.reject_unknown_keys({"host", "port", "drain_timeout_ms", "threads"});
@@ -47,11 +64,26 @@ ServeConfig load_serve_config(const std::optional<std::string>& path,
     config.log.format = *core::parse_log_format(log.choice_or("format", "human", {"human", "json"}));
     config.log.level = *core::parse_log_level(log.choice_or(
         "level", "info", {"trace", "debug", "info", "warn", "error", "critical", "off"}));
+
+    const auto dashboard = root.section("dashboard");
+    dashboard.reject_unknown_keys({"enabled", "database", "token"});
+    config.dashboard.enabled = dashboard.boolean_or("enabled", true);
+    config.dashboard.database = dashboard.string_or("database", "");
+    config.dashboard.token =
+        dashboard.optional_credential("token", kDashboardTokenVariable).value_or("");
+  } else if (const char* token = std::getenv(std::string(kDashboardTokenVariable).c_str())) {
+    config.dashboard.token = token;
+    core::register_secret(config.dashboard.token);
   }
   if (overrides.host) config.host = *overrides.host;
   if (overrides.port) config.port = *overrides.port;
   if (overrides.log_format) apply_log_format(config, *overrides.log_format, "--log-format");
   if (overrides.log_level) apply_log_level(config, *overrides.log_level, "--log-level");
+  if (overrides.dashboard_database) config.dashboard.database = *overrides.dashboard_database;
+  if (overrides.no_dashboard) config.dashboard.enabled = false;
+  if (config.dashboard.enabled && config.dashboard.database.empty()) {
+    config.dashboard.database = default_database_path();
+  }
   return config;
 }
 

@@ -30,8 +30,14 @@ std::string body_of(const std::string& response) {
 
 }  // namespace
 
+std::string temp_database(const std::string& name) {
+  const std::string path = testing::TempDir() + "/" + name + ".db";
+  std::remove(path.c_str());
+  return path;
+}
+
 TEST(Serve, AnswersHealthAndExitsCleanlyOnSigterm) {
-  Subprocess server({PATTER_BINARY, "serve", "--port", "0"});
+  Subprocess server({PATTER_BINARY, "serve", "--port", "0", "--dashboard-db", temp_database("health")});
   const auto port = listening_port(server);
   ASSERT_NE(port, 0) << server.output();
 
@@ -43,6 +49,11 @@ TEST(Serve, AnswersHealthAndExitsCleanlyOnSigterm) {
   EXPECT_EQ(health.at("status").as_string(), "ok");
   EXPECT_EQ(health.at("version").as_string(), PATTER_VERSION);
 
+  const auto calls = patter::test::http_request(
+      port, "GET /api/dashboard/aggregates HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", 5s);
+  ASSERT_EQ(calls.rfind("HTTP/1.1 200", 0), 0u) << calls;
+  EXPECT_EQ(boost::json::parse(body_of(calls)).at("total_calls").to_number<int>(), 0);
+
   server.send_signal(SIGTERM);
   EXPECT_EQ(server.wait_exit(15s), 0) << server.output();
   EXPECT_NE(server.output().find("received SIGTERM, shutting down"), std::string::npos);
@@ -50,7 +61,7 @@ TEST(Serve, AnswersHealthAndExitsCleanlyOnSigterm) {
 }
 
 TEST(Serve, ExitsCleanlyOnSigintAndRefusesNewConnectionsAfterwards) {
-  Subprocess server({PATTER_BINARY, "serve", "--port", "0"});
+  Subprocess server({PATTER_BINARY, "serve", "--port", "0", "--no-dashboard"});
   const auto port = listening_port(server);
   ASSERT_NE(port, 0) << server.output();
   server.send_signal(SIGINT);
@@ -60,7 +71,7 @@ TEST(Serve, ExitsCleanlyOnSigintAndRefusesNewConnectionsAfterwards) {
 }
 
 TEST(Serve, JsonLogFormatWritesOneJsonObjectPerLine) {
-  Subprocess server({PATTER_BINARY, "serve", "--port", "0", "--log-format", "json"});
+  Subprocess server({PATTER_BINARY, "serve", "--port", "0", "--log-format", "json", "--no-dashboard"});
   const auto line = server.wait_for_line("listening on", kStartTimeout);
   ASSERT_TRUE(line) << server.output();
   const auto entry = boost::json::parse(*line);
@@ -89,10 +100,10 @@ TEST(Serve, UnknownConfigKeyIsRejected) {
 }
 
 TEST(Serve, BusyPortIsAClearError) {
-  Subprocess first({PATTER_BINARY, "serve", "--port", "0"});
+  Subprocess first({PATTER_BINARY, "serve", "--port", "0", "--no-dashboard"});
   const auto port = listening_port(first);
   ASSERT_NE(port, 0);
-  Subprocess second({PATTER_BINARY, "serve", "--port", std::to_string(port)});
+  Subprocess second({PATTER_BINARY, "serve", "--port", std::to_string(port), "--no-dashboard"});
   EXPECT_EQ(second.wait_exit(10s), 69);
   EXPECT_NE(second.output().find("cannot listen on 127.0.0.1:" + std::to_string(port)),
             std::string::npos)
@@ -108,8 +119,25 @@ TEST(Cli, PrintsVersion) {
 }
 
 TEST(Serve, AcceptsAHostNameToBind) {
-  Subprocess server({PATTER_BINARY, "serve", "--host", "localhost", "--port", "0"});
+  Subprocess server({PATTER_BINARY, "serve", "--host", "localhost", "--port", "0", "--no-dashboard"});
   ASSERT_TRUE(server.wait_for_line("listening on http://localhost:", kStartTimeout)) << server.output();
   server.send_signal(SIGTERM);
   EXPECT_EQ(server.wait_exit(15s), 0);
+}
+
+TEST(Serve, RefusesToExposeTheDashboardBeyondLoopbackWithoutAToken) {
+  Subprocess server({PATTER_BINARY, "serve", "--host", "0.0.0.0", "--port", "0", "--dashboard-db",
+                     temp_database("exposed")});
+  EXPECT_EQ(server.wait_exit(10s), 78);
+  EXPECT_NE(server.output().find("token"), std::string::npos) << server.output();
+}
+
+TEST(Serve, KeepsCallRecordsInTheConfiguredDatabase) {
+  const std::string path = temp_database("configured");
+  Subprocess server({PATTER_BINARY, "serve", "--port", "0", "--dashboard-db", path});
+  ASSERT_NE(listening_port(server), 0) << server.output();
+  EXPECT_TRUE(server.wait_for_line("calls stored in " + path, kStartTimeout)) << server.output();
+  server.send_signal(SIGTERM);
+  EXPECT_EQ(server.wait_exit(15s), 0);
+  EXPECT_TRUE(std::ifstream(path).good());
 }
