@@ -11,6 +11,7 @@ apt_packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev
   libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev
   libsoxr-dev libespeak-ng-dev espeak-ng sox
+  libpocketsphinx-dev pocketsphinx-en-us libsphinxbase-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 
