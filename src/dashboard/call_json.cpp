@@ -44,6 +44,15 @@ boost::json::object parse_json_object(std::string_view text, std::string_view wh
   return std::move(value.as_object());
 }
 
+boost::json::object cost_to_json(const session::CostBreakdown& cost) {
+  return {{"stt", cost.stt},
+          {"tts", cost.tts},
+          {"llm", cost.llm},
+          {"telephony", cost.telephony},
+          {"total", cost.total},
+          {"llm_cached_savings", cost.llm_cached_savings}};
+}
+
 boost::json::object call_to_json(const CallRecord& call) {
   boost::json::object out{
       {"call_id", call.call_id},
@@ -59,13 +68,7 @@ boost::json::object call_to_json(const CallRecord& call) {
       {"provider_mode", call.provider_mode},
       {"agent", parse_json_object(call.agent_json, "agent")},
       {"turns_count", call.turns_count},
-      {"cost",
-       {{"stt", call.cost.stt},
-        {"tts", call.cost.tts},
-        {"llm", call.cost.llm},
-        {"telephony", call.cost.telephony},
-        {"total", call.cost.total},
-        {"llm_cached_savings", call.cost.llm_cached_savings}}},
+      {"cost", cost_to_json(call.cost)},
       {"latency",
        {{"avg_total_ms", call.latency.average},
         {"p50_total_ms", call.latency.p50},

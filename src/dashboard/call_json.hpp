@@ -12,6 +12,8 @@ namespace patter::dashboard {
 // throws core::Error(bad_request) naming `what`.
 [[nodiscard]] boost::json::object parse_json_object(std::string_view text, std::string_view what);
 
+// {stt, tts, llm, telephony, total, llm_cached_savings}
+[[nodiscard]] boost::json::object cost_to_json(const session::CostBreakdown& cost);
 [[nodiscard]] boost::json::object call_to_json(const CallRecord& call);
 [[nodiscard]] boost::json::object turn_to_json(const session::TurnMetrics& turn);
 [[nodiscard]] boost::json::object transcript_entry_to_json(const TranscriptEntry& entry);
