@@ -10,7 +10,7 @@ apt_packages=(
   clang libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev
   libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev
-  libsoxr-dev libespeak-ng-dev espeak-ng sox
+  libsoxr-dev libespeak-ng-dev espeak-ng sox libsqlite3-dev
   libpocketsphinx-dev pocketsphinx-en-us libsphinxbase-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
