@@ -1,21 +1,17 @@
 #pragma once
 
 #include <boost/asio/ssl/context.hpp>
-#include <string>
+
+#include "fakes/self_signed_certificate.hpp"
 
 namespace patter::net::testing {
 
-// A fresh self-signed certificate for "localhost" and 127.0.0.1, made with OpenSSL in memory.
-struct SelfSignedCert {
-  std::string certificate_pem;
-  std::string private_key_pem;
-};
-
-SelfSignedCert make_self_signed_cert();
+// A fresh self-signed certificate for "localhost" and 127.0.0.1.
+fakes::SelfSignedCertificate make_self_signed_cert();
 
 // A TLS server context presenting the certificate.
-boost::asio::ssl::context make_server_tls_context(const SelfSignedCert& cert);
+boost::asio::ssl::context make_server_tls_context(const fakes::SelfSignedCertificate& cert);
 // A TLS client context that trusts only the certificate and verifies the peer.
-boost::asio::ssl::context make_client_tls_context(const SelfSignedCert& cert);
+boost::asio::ssl::context make_client_tls_context(const fakes::SelfSignedCertificate& cert);
 
 }  // namespace patter::net::testing

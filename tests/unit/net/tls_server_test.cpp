@@ -36,7 +36,7 @@ class TlsServerTest : public ::testing::Test {
     co_return stream;
   }
 
-  SelfSignedCert cert_ = make_self_signed_cert();
+  fakes::SelfSignedCertificate cert_ = make_self_signed_cert();
   asio::ssl::context server_tls_ = make_server_tls_context(cert_);
   asio::ssl::context client_tls_ = make_client_tls_context(cert_);
   IoPool pool_{2};
