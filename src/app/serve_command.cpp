@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "dashboard/api_routes.hpp"
 #include "net/http_server.hpp"
+#include "net/loopback.hpp"
 #include "patter/version.hpp"
 
 namespace patter::app {
@@ -72,7 +73,7 @@ int run_serve(const ServeConfig& config) {
   pool.start();
   spdlog::info("patter {} listening on http://{}:{} ({} event loops)", kVersion, config.host,
                server.port(), pool.size());
-  if (config.host != "127.0.0.1" && config.host != "localhost" && config.host != "::1") {
+  if (!net::is_loopback_host(config.host)) {
     spdlog::warn("listening on {}: the server is reachable beyond this machine", config.host);
   }
   if (store) {

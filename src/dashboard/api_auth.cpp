@@ -4,10 +4,10 @@
 #include <openssl/sha.h>
 
 #include <array>
-#include <boost/asio/ip/address.hpp>
 #include <string>
 
 #include "core/error.hpp"
+#include "net/loopback.hpp"
 
 namespace patter::dashboard {
 namespace {
@@ -39,16 +39,6 @@ std::string_view bearer_token(std::string_view authorization) {
   return authorization.substr(kScheme.size());
 }
 
-bool is_loopback_host(std::string_view host) {
-  if (host == "localhost") return true;
-  std::string literal(host);
-  if (literal.size() > 2 && literal.front() == '[' && literal.back() == ']') {
-    literal = literal.substr(1, literal.size() - 2);
-  }
-  boost::system::error_code error;
-  const auto address = boost::asio::ip::make_address(literal, error);
-  return !error && address.is_loopback();
-}
 
 }  // namespace
 
@@ -66,7 +56,7 @@ bool is_authorized(const net::HttpRequest& request, const DashboardApiOptions& o
 }
 
 void validate_dashboard_exposure(std::string_view host, std::string_view token) {
-  if (token.empty() && !is_loopback_host(host)) {
+  if (token.empty() && !net::is_loopback_host(host)) {
     throw core::Error(core::Errc::config_invalid,
                       "dashboard bound to non-loopback host '" + std::string(host) +
                           "' requires a dashboard token");

@@ -8,4 +8,5 @@ list(APPEND PATTER_NET_SOURCES
   server_state.cpp
   http_connection.cpp
   http_server.cpp
+  loopback.cpp
 )
