@@ -62,7 +62,6 @@ int run_serve(const ServeConfig& config) {
   net::ServerOptions options;
   options.host = config.host;
   options.port = config.port;
-  options.log_error = [](std::string_view line) { spdlog::error("{}", line); };
   net::HttpServer server(pool, router, options);
   try {
     server.start();
