@@ -1,61 +1,17 @@
 #pragma once
 
-#include <cstddef>
-#include <cstdint>
-#include <string_view>
+#include <patter/audio_format.hpp>
 
 #include "core/clock.hpp"
 
+// The audio layer works in the public API's format types.
 namespace patter::audio {
-
-// How mono samples are laid out as bytes on the wire or in a file.
-enum class Encoding : std::uint8_t { pcm16_le, pcm16_be, mulaw, alaw };
-
-constexpr std::size_t bytes_per_sample(Encoding encoding) {
-  return encoding == Encoding::mulaw || encoding == Encoding::alaw ? 1 : 2;
-}
-
-// The byte that decodes to digital silence; PCM16 silence is two of these.
-constexpr std::uint8_t silence_byte(Encoding encoding) {
-  switch (encoding) {
-    case Encoding::mulaw:
-      return 0xFF;
-    case Encoding::alaw:
-      return 0xD5;
-    default:
-      return 0x00;
-  }
-}
-
-std::string_view to_string(Encoding encoding);
-
-// A mono stream's encoding and sample rate. Durations convert to whole samples.
-struct AudioFormat {
-  Encoding encoding = Encoding::pcm16_le;
-  int sample_rate = 16000;
-
-  [[nodiscard]] constexpr std::size_t bytes_per_sample() const {
-    return audio::bytes_per_sample(encoding);
-  }
-  // Whole samples in `duration`, rounded down; none for a negative duration.
-  [[nodiscard]] constexpr std::size_t samples_in(core::Duration duration) const {
-    if (duration.count() <= 0) return 0;
-    return static_cast<std::size_t>(duration.count() * sample_rate / 1'000'000'000);
-  }
-  [[nodiscard]] constexpr std::size_t bytes_in(core::Duration duration) const {
-    return samples_in(duration) * bytes_per_sample();
-  }
-  // Time taken to play `samples`, rounded up to the next nanosecond so that by then they
-  // have all been played.
-  [[nodiscard]] constexpr core::Duration duration_of(std::size_t samples) const {
-    const auto numerator = static_cast<std::int64_t>(samples) * 1'000'000'000;
-    return core::Duration{(numerator + sample_rate - 1) / sample_rate};
-  }
-
-  friend constexpr bool operator==(const AudioFormat&, const AudioFormat&) = default;
-};
-
-inline constexpr AudioFormat kTelephonyMulaw{Encoding::mulaw, 8000};
-inline constexpr AudioFormat kTelephonyAlaw{Encoding::alaw, 8000};
-
+using patter::AudioFormat;
+using patter::bytes_per_sample;
+using patter::Encoding;
+using patter::kPcm16k;
+using patter::kTelephonyAlaw;
+using patter::kTelephonyMulaw;
+using patter::silence_byte;
+using patter::to_string;
 }  // namespace patter::audio

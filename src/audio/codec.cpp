@@ -4,7 +4,7 @@
 #include "audio/mulaw.hpp"
 #include "audio/pcm16.hpp"
 
-namespace patter::audio {
+namespace patter {
 
 std::string_view to_string(Encoding encoding) {
   switch (encoding) {
@@ -19,6 +19,10 @@ std::string_view to_string(Encoding encoding) {
   }
   return "unknown";
 }
+
+}  // namespace patter
+
+namespace patter::audio {
 
 std::size_t decode_samples(Encoding encoding, std::span<const std::uint8_t> bytes,
                            std::span<std::int16_t> out) {

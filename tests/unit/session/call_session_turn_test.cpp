@@ -1,0 +1,225 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "call_session_harness.hpp"
+#include "core/error.hpp"
+
+namespace patter::testing {
+namespace {
+
+// Event types in order, consecutive repeats folded, state changes left out.
+std::vector<std::string> event_trail(const std::vector<CallEvent>& events) {
+  std::vector<std::string> trail;
+  for (const auto& event : events) {
+    if (event.type == EventType::conversation_state_changed) continue;
+    const std::string name(to_string(event.type));
+    if (trail.empty() || trail.back() != name) trail.push_back(name);
+  }
+  return trail;
+}
+
+class CallSessionTurnTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    h.tts->ttfb = 100ms;
+    h.callbacks.speech_edges.on_user_speech_started = [this](const UserSpeechStarted& e) {
+      speech_started_ms.push_back(e.timestamp_ms);
+    };
+    h.callbacks.speech_edges.on_user_speech_ended = [this](const UserSpeechEnded& e) {
+      speech_ended_ms.push_back(e.timestamp_ms);
+    };
+  }
+  void subscribe() {
+    subscription = h.session->events().on_any([this](const CallEvent& e) { events.push_back(e); });
+  }
+
+  Harness h;
+  std::vector<double> speech_started_ms;
+  std::vector<double> speech_ended_ms;
+  std::vector<CallEvent> events;
+  Subscription subscription;
+};
+
+TEST_F(CallSessionTurnTest, NormalTurnHasExactLatencies) {
+  h.llm->script_text("We are open from nine to five.", 200ms);
+  h.start();
+  subscribe();
+  h.stt->script_final("What are your opening hours?", 150ms);
+  h.caller(600ms, true);
+  h.caller(1000ms, false);
+  h.until_agent_quiet();
+
+  const auto& turns = h.session->metrics().turns();
+  ASSERT_EQ(turns.size(), 1U);
+  const TurnMetrics& turn = turns[0];
+  EXPECT_EQ(turn.turn_index, 1);
+  EXPECT_EQ(turn.user_text, "What are your opening hours?");
+  EXPECT_EQ(turn.agent_text, "We are open from nine to five.");
+  EXPECT_FALSE(turn.interrupted());
+  // End of speech is dated at the silence onset; the VAD decides after 550 ms of silence (18
+  // windows of 32 ms = 576 ms, plus 16 ms to the frame completing the last window), then the STT
+  // takes 150 ms: 742 ms.
+  EXPECT_DOUBLE_EQ(turn.latency.stt_ms, 742.0);
+  EXPECT_DOUBLE_EQ(turn.latency.llm_ttft_ms.value_or(-1), 200.0);
+  EXPECT_DOUBLE_EQ(turn.latency.llm_ms, 200.0);
+  EXPECT_DOUBLE_EQ(turn.latency.tts_ms, 100.0);
+  EXPECT_DOUBLE_EQ(turn.latency.total_ms, 300.0);
+  EXPECT_DOUBLE_EQ(turn.latency.endpoint_ms.value_or(-1), 742.0);
+  EXPECT_DOUBLE_EQ(turn.latency.agent_response_ms.value_or(-1), 742.0 + 200.0 + 100.0);
+  ASSERT_EQ(speech_started_ms.size(), 1U);
+  ASSERT_EQ(speech_ended_ms.size(), 1U);
+  EXPECT_NEAR(turn.latency.user_speech_duration_ms.value_or(-1), speech_ended_ms[0] - speech_started_ms[0],
+              0.05);
+  EXPECT_EQ(turn.tts_characters, std::string("We are open from nine to five.").size());
+
+  // The user's message reaches the model exactly once, after the system prompt.
+  ASSERT_EQ(h.llm->requests.size(), 1U);
+  const auto& messages = h.llm->requests[0].messages;
+  ASSERT_EQ(messages.size(), 2U);
+  EXPECT_EQ(messages[0].role, Role::system);
+  EXPECT_EQ(messages[1].role, Role::user);
+  EXPECT_EQ(messages[1].content, "What are your opening hours?");
+
+  const auto history = h.session->history();
+  ASSERT_EQ(history.size(), 2U);
+  EXPECT_EQ(history[0].role, "user");
+  EXPECT_EQ(history[1].role, "assistant");
+  EXPECT_EQ(history[1].text, "We are open from nine to five.");
+  EXPECT_EQ(h.session->state(), (ConversationState{UserState::listening, AgentState::listening}));
+
+  // 300 characters at 10 ms each would be 3 s; this reply is 30 characters = 300 ms = 15 frames.
+  const auto loud = std::count_if(h.carrier->frames.begin(), h.carrier->frames.end(),
+                                  [](const FakeCarrier::SentFrame& f) { return f.loud; });
+  EXPECT_EQ(loud, 15);
+  EXPECT_TRUE(h.carrier->clears.empty());
+
+  h.lane->run_pending();
+  EXPECT_EQ(event_trail(events),
+            (std::vector<std::string>{"transcript_final", "turn_started", "eou_metrics", "llm_metrics",
+                                      "llm_chunk", "tts_metrics", "tts_chunk", "turn_ended",
+                                      "metrics_collected"}));
+}
+
+TEST_F(CallSessionTurnTest, FirstMessageStartsAtOnceAndIsPacedWithAMarkWindow) {
+  h.agent.first_message = std::string(100, 'a');  // 1 s of audio
+  h.tts->ttfb = 0ms;
+  h.start();
+  // Synthesis starts at call start, before speech-to-text opens (both at once here).
+  ASSERT_EQ(h.tts->sentences.size(), 1U);
+  EXPECT_EQ(h.stt->opened, 1);
+  // The burst fills the carrier's jitter buffer: 120 ms, three marks, then the window is full.
+  EXPECT_EQ(h.carrier->frames.size(), 6U);
+  EXPECT_EQ(h.carrier->marks_sent.size(), 3U);
+  // From then on, audio goes out at playout pace as the carrier confirms marks.
+  for (int step = 1; step <= 40; ++step) {
+    h.advance(20ms);
+    const double elapsed = h.now_ms();
+    const auto sent = h.carrier->frames.size();
+    EXPECT_LE(static_cast<double>(sent), (elapsed + 120.0) / 20.0 + 1.0) << "at " << elapsed;
+    EXPECT_LE(h.carrier->marks_sent.size() - h.carrier->marks_echoed.size(), 3U);
+  }
+  EXPECT_EQ(h.carrier->frames.size(), 46U);  // 800 ms played, 120 ms ahead
+  h.caller(500ms, false);
+  EXPECT_EQ(h.carrier->frames.size(), 50U);
+  EXPECT_EQ(h.session->state().agent, AgentState::listening);
+  ASSERT_EQ(h.session->metrics().turns().size(), 1U);
+  EXPECT_EQ(h.session->metrics().turns()[0].agent_text, std::string(100, 'a'));
+}
+
+TEST_F(CallSessionTurnTest, TheFourthChunkWaitsForTheFirstMark) {
+  h.agent.first_message = std::string(100, 'a');
+  h.carrier->echo_marks = false;
+  h.tts->ttfb = 0ms;
+  h.start();
+  h.advance(100ms);  // far beyond the burst, but no mark has come back
+  EXPECT_EQ(h.carrier->frames.size(), 6U);
+  h.session->on_mark("audio_1");
+  h.settle();
+  EXPECT_EQ(h.carrier->frames.size(), 8U);
+}
+
+TEST(CallSessionPacingTest, WithoutMarksAudioIsPacedByPlayoutTime) {
+  Harness h(/*marks=*/false);
+  h.agent.first_message = std::string(100, 'a');
+  h.start();
+  EXPECT_EQ(h.carrier->frames.size(), 6U);
+  EXPECT_TRUE(h.carrier->marks_sent.empty());
+  h.advance(400ms);
+  EXPECT_EQ(h.carrier->frames.size(), 26U);  // 120 ms ahead of 400 ms played
+  h.caller(1000ms, false);
+  EXPECT_EQ(h.carrier->frames.size(), 50U);
+  EXPECT_EQ(h.session->state().agent, AgentState::listening);
+}
+
+TEST(CallSessionTextLineTest, TextOnlyCallsNeedNoSpeechProviders) {
+  Harness h(true, "text");
+  h.agent.stt = nullptr;
+  h.agent.tts = nullptr;
+  h.agent.first_message = "Hello there, how can I help?";
+  h.llm->script_text("Sure, I can check that. It costs ten dollars in total.");
+  h.start();
+  ASSERT_EQ(h.carrier->texts.size(), 1U);
+  EXPECT_EQ(h.carrier->texts[0], "Hello there, how can I help?");
+  h.session->submit_user_text("How much is it?");
+  h.settle();
+  EXPECT_EQ(h.carrier->texts,
+            (std::vector<std::string>{"Hello there, how can I help?", "Sure, I can check that.",
+                                      "It costs ten dollars in total."}));
+  EXPECT_EQ(h.session->metrics().turns().size(), 2U);
+}
+
+TEST(CallSessionValidationTest, AnAgentWithoutBrainOrVoiceIsRejected) {
+  Harness h;
+  h.agent.llm = nullptr;
+  EXPECT_THROW(h.start(), core::Error);
+  Harness both;
+  both.callbacks.on_message.reply = [](const MessageContext&) { return std::string("hi"); };
+  EXPECT_THROW(both.start(), core::Error);
+  Harness voiceless;
+  voiceless.agent.tts = nullptr;
+  EXPECT_THROW(voiceless.start(), core::Error);
+}
+
+TEST(CallSessionCommitTest, HallucinationsAndDuplicatesAreNotTurns) {
+  Harness h(true, "text");
+  h.agent.stt = nullptr;
+  h.agent.tts = nullptr;
+  h.start();
+  EXPECT_EQ(h.llm->requests.size(), 0U);
+  h.session->submit_user_text("I'd like to book a table.");
+  h.settle();
+  EXPECT_EQ(h.llm->requests.size(), 1U);
+}
+
+TEST(CallSessionEndTest, EndingFiresOnCallEndOnceWithTranscriptAndMetrics) {
+  Harness h(true, "text");
+  h.agent.stt = nullptr;
+  h.agent.tts = nullptr;
+  std::vector<CallEndEvent> ends;
+  h.callbacks.on_call_end = [&](const CallEndEvent& e) { ends.push_back(e); };
+  std::vector<CallStartEvent> starts;
+  h.callbacks.on_call_start = [&](const CallStartEvent& e) { starts.push_back(e); };
+  h.llm->script_text("Hello.");
+  h.start();
+  h.session->submit_user_text("Hi there, anybody home?");
+  h.settle();
+  h.advance(2s);
+  h.session->end("caller hung up");
+  h.session->end("again");
+  h.settle();
+  ASSERT_EQ(starts.size(), 1U);
+  EXPECT_EQ(starts[0].call.caller, "+15550001111");
+  ASSERT_EQ(ends.size(), 1U);
+  EXPECT_EQ(ends[0].reason, "caller hung up");
+  ASSERT_EQ(ends[0].transcript.size(), 2U);
+  ASSERT_TRUE(ends[0].metrics.has_value());
+  EXPECT_EQ(ends[0].metrics->turns.size(), 1U);
+  EXPECT_NEAR(ends[0].metrics->call.duration_seconds, 2.0, 1e-9);
+  h.session->submit_user_text("Anyone?");
+  h.settle();
+  EXPECT_EQ(h.llm->requests.size(), 1U);
+}
+
+}  // namespace
+}  // namespace patter::testing
