@@ -283,9 +283,9 @@ void CallSession::run_user(std::string what, std::function<void()> job) {
   });
 }
 
-void CallSession::post_to_call(std::function<void(CallSession&)> fn) {
-  services_.executor->post([weak = weak_from_this(), fn = std::move(fn)] {
-    if (auto self = weak.lock(); self && !self->ended_) fn(*self);
+void CallSession::Poster::operator()(std::function<void(CallSession&)> fn) const {
+  executor->post([session = session, fn = std::move(fn)] {
+    if (auto self = session.lock(); self && !self->ended_) fn(*self);
   });
 }
 

@@ -158,8 +158,15 @@ class CallSession : public std::enable_shared_from_this<CallSession> {
   void set_state(std::optional<UserState> user, std::optional<AgentState> agent);
   // Runs user code on the user lane; an exception is logged as `what` and swallowed.
   void run_user(std::string what, std::function<void()> job);
-  // Posts `fn` to the call's executor, to run only if the call still exists and has not ended.
-  void post_to_call(std::function<void(CallSession&)> fn);
+  // Posts work to the call's executor from any thread, to run only if the call still exists and
+  // has not ended. The session is looked up there, so no other thread ever holds (or destroys) it.
+  struct Poster {
+    std::shared_ptr<Executor> executor;
+    std::weak_ptr<CallSession> session;
+    void operator()(std::function<void(CallSession&)> fn) const;
+  };
+  [[nodiscard]] Poster poster() { return Poster{services_.executor, weak_from_this()}; }
+  void post_to_call(std::function<void(CallSession&)> fn) { poster()(std::move(fn)); }
   double monotonic_ms() const;
   double unix_now() const;
 

@@ -13,18 +13,14 @@ namespace patter::session {
 void CallSession::open_stt() {
   if (!agent_.stt || ended_) return;
   SttEvents events;
-  events.on_transcript = [weak = weak_from_this()](const Transcript& transcript) {
-    if (auto self = weak.lock()) {
-      self->post_to_call([transcript](CallSession& session) { session.on_transcript(transcript); });
-    }
+  events.on_transcript = [post = poster()](const Transcript& transcript) {
+    post([transcript](CallSession& session) { session.on_transcript(transcript); });
   };
-  events.on_error = [weak = weak_from_this()](const std::string& message) {
-    if (auto self = weak.lock()) {
-      self->post_to_call([message](CallSession& session) {
-        spdlog::error("call {}: speech-to-text failed: {}", session.call_id(), message);
-        session.end("error: speech-to-text failed: " + message);
-      });
-    }
+  events.on_error = [post = poster()](const std::string& message) {
+    post([message](CallSession& session) {
+      spdlog::error("call {}: speech-to-text failed: {}", session.call_id(), message);
+      session.end("error: speech-to-text failed: " + message);
+    });
   };
   try {
     stt_ = agent_.stt->open(stream_context_, std::move(events));
@@ -369,30 +365,27 @@ void CallSession::commit_user_turn(std::string text, EosTrigger trigger) {
   const std::uint64_t epoch_at_commit = ++epoch_;
   auto hook = agent_.hooks.after_transcribe;
   auto context = hook_context();
-  auto weak = weak_from_this();
-  run_user("after_transcribe", [weak, hook, context, text, stamps, epoch_at_commit] {
+  run_user("after_transcribe", [post = poster(), hook, context, text, stamps, epoch_at_commit] {
     std::optional<std::string> result = text;
     try {
       result = hook(text, context);
     } catch (const std::exception& error) {
       spdlog::warn("after_transcribe raised (text kept): {}", error.what());
     }
-    if (auto self = weak.lock()) {
-      self->post_to_call([result, stamps, epoch_at_commit, text](CallSession& session) {
-        if (session.epoch_ != epoch_at_commit || session.reply_) return;
-        if (!result) {
-          // Vetoed: the turn is recorded as interrupted and nobody answers.
-          Reply vetoed;
-          vetoed.turn_index = session.turn_index_;
-          vetoed.user_text = text;
-          vetoed.stamps = stamps;
-          session.record_turn(vetoed, interrupted_agent_text(""));
-          session.set_state(std::nullopt, AgentState::listening);
-          return;
-        }
-        session.start_reply(*result, stamps);
-      });
-    }
+    post([result, stamps, epoch_at_commit, text](CallSession& session) {
+      if (session.epoch_ != epoch_at_commit || session.reply_) return;
+      if (!result) {
+        // Vetoed: the turn is recorded as interrupted and nobody answers.
+        Reply vetoed;
+        vetoed.turn_index = session.turn_index_;
+        vetoed.user_text = text;
+        vetoed.stamps = stamps;
+        session.record_turn(vetoed, interrupted_agent_text(""));
+        session.set_state(std::nullopt, AgentState::listening);
+        return;
+      }
+      session.start_reply(*result, stamps);
+    });
   });
 }
 

@@ -161,8 +161,7 @@ void CallSession::run_brain() {
     request_llm();
     return;
   }
-  auto weak = weak_from_this();
-  run_user("before_llm", [weak, hook = agent_.hooks.before_llm, messages = reply.working,
+  run_user("before_llm", [post = poster(), hook = agent_.hooks.before_llm, messages = reply.working,
                           context = hook_context(), epoch] {
     std::optional<std::vector<ChatMessage>> replaced;
     try {
@@ -170,13 +169,11 @@ void CallSession::run_brain() {
     } catch (const std::exception& error) {
       spdlog::warn("before_llm raised (messages kept): {}", error.what());
     }
-    if (auto self = weak.lock()) {
-      self->post_to_call([replaced = std::move(replaced), epoch](CallSession& session) {
-        if (!session.reply_ || session.reply_->epoch != epoch) return;
-        if (replaced) session.reply_->working = *replaced;
-        session.request_llm();
-      });
-    }
+    post([replaced = std::move(replaced), epoch](CallSession& session) {
+      if (!session.reply_ || session.reply_->epoch != epoch) return;
+      if (replaced) session.reply_->working = *replaced;
+      session.request_llm();
+    });
   });
 }
 
@@ -185,9 +182,7 @@ void CallSession::request_llm() {
   const std::uint64_t epoch = reply.epoch;
   LlmRequest request{reply.working, tool_schemas()};
   for (const auto& message : request.messages) reply.prompt_characters += message.content.size();
-  auto post = [weak = weak_from_this()](std::function<void(CallSession&)> fn) {
-    if (auto self = weak.lock()) self->post_to_call(std::move(fn));
-  };
+  auto post = poster();
   LlmEvents events;
   events.on_text = [post, epoch](std::string_view delta) {
     post([epoch, text = std::string(delta)](CallSession& session) { session.on_brain_text(epoch, text); });
@@ -309,12 +304,10 @@ void CallSession::run_tools() {
       on_tool_result(epoch, index, R"({"error":"unknown tool )" + call.name + R"(","fallback":true})");
       continue;
     }
-    auto deliver = [weak = weak_from_this(), epoch, index](std::string result) {
-      if (auto self = weak.lock()) {
-        self->post_to_call([epoch, index, result = std::move(result)](CallSession& session) {
-          session.on_tool_result(epoch, index, result);
-        });
-      }
+    auto deliver = [post = poster(), epoch, index](std::string result) {
+      post([epoch, index, result = std::move(result)](CallSession& session) {
+        session.on_tool_result(epoch, index, result);
+      });
     };
     if (tool->handler) {
       run_user("tool " + tool->name, [handler = tool->handler, call, parties = setup_.parties, deliver] {
@@ -366,8 +359,7 @@ void CallSession::on_brain_done(std::uint64_t epoch) {
                                   reply.completion_characters);
   }
   if (agent_.hooks.after_llm.on_response && !reply.first_message && !reply.resumed) {
-    auto weak = weak_from_this();
-    run_user("after_llm.on_response", [weak, hook = agent_.hooks.after_llm.on_response,
+    run_user("after_llm.on_response", [post = poster(), hook = agent_.hooks.after_llm.on_response,
                                        text = reply.buffered_reply, context = hook_context(), epoch] {
       std::optional<std::string> replaced;
       try {
@@ -375,16 +367,14 @@ void CallSession::on_brain_done(std::uint64_t epoch) {
       } catch (const std::exception& error) {
         spdlog::warn("after_llm.on_response raised (reply kept): {}", error.what());
       }
-      if (auto self = weak.lock()) {
-        self->post_to_call([epoch, final_text = replaced.value_or(text)](CallSession& session) {
-          if (!session.reply_ || session.reply_->epoch != epoch) return;
-          Reply& current = *session.reply_;
-          session.take_sentences(current.chunker.push(final_text));
-          if (auto rest = current.chunker.flush()) session.take_sentences({*rest});
-          current.brain_done = true;
-          session.maybe_finish_reply();
-        });
-      }
+      post([epoch, final_text = replaced.value_or(text)](CallSession& session) {
+        if (!session.reply_ || session.reply_->epoch != epoch) return;
+        Reply& current = *session.reply_;
+        session.take_sentences(current.chunker.push(final_text));
+        if (auto rest = current.chunker.flush()) session.take_sentences({*rest});
+        current.brain_done = true;
+        session.maybe_finish_reply();
+      });
     });
     return;
   }
@@ -414,22 +404,24 @@ void CallSession::take_sentences(std::vector<std::string> sentences) {
       continue;
     }
     ++reply.sentences_in_hooks;
-    // The job holds the session: it reads the agent's (immutable) hooks from the worker thread.
-    run_user("sentence hooks", [self = shared_from_this(), sentence = std::move(sentence),
-                                context = hook_context(), epoch] {
-      const Agent* agent = &self->agent_;
+    // The job gets its own copies of the hooks: it must not touch the session off its thread.
+    run_user("sentence hooks", [post = poster(), guardrails = agent_.guardrails,
+                                on_sentence = agent_.hooks.after_llm.on_sentence,
+                                transforms = agent_.text_transforms,
+                                before_synthesize = agent_.hooks.before_synthesize,
+                                sentence = std::move(sentence), context = hook_context(), epoch] {
       std::optional<std::string> text = sentence;
-      if (auto replacement = apply_guardrails(agent->guardrails, *text)) text = *replacement;
-      if (agent->hooks.after_llm.on_sentence) {
+      if (auto replacement = apply_guardrails(guardrails, *text)) text = *replacement;
+      if (on_sentence) {
         try {
-          if (auto changed = agent->hooks.after_llm.on_sentence(*text, context)) {
+          if (auto changed = on_sentence(*text, context)) {
             text = changed->empty() ? std::nullopt : std::optional(*changed);
           }
         } catch (const std::exception& error) {
           spdlog::warn("after_llm.on_sentence raised (sentence kept): {}", error.what());
         }
       }
-      for (const auto& transform : agent->text_transforms) {
+      for (const auto& transform : transforms) {
         if (!text) break;
         try {
           text = transform(*text);
@@ -437,14 +429,14 @@ void CallSession::take_sentences(std::vector<std::string> sentences) {
           spdlog::warn("text transform raised (sentence kept): {}", error.what());
         }
       }
-      if (text && agent->hooks.before_synthesize) {
+      if (text && before_synthesize) {
         try {
-          text = agent->hooks.before_synthesize(*text, context);
+          text = before_synthesize(*text, context);
         } catch (const std::exception& error) {
           spdlog::warn("before_synthesize raised (sentence kept): {}", error.what());
         }
       }
-      self->post_to_call([epoch, text](CallSession& session) { session.sentence_ready(epoch, text); });
+      post([epoch, text](CallSession& session) { session.sentence_ready(epoch, text); });
     });
   }
   speak_next_sentence();
@@ -480,9 +472,7 @@ void CallSession::speak_next_sentence() {
     }
     reply.current = SpokenSentence{sentence, speech_->turn_samples_pushed(), 0};
     reply.tts_busy = true;
-    auto post = [weak = weak_from_this()](std::function<void(CallSession&)> fn) {
-      if (auto self = weak.lock()) self->post_to_call(std::move(fn));
-    };
+    auto post = poster();
     TtsEvents events;
     events.on_audio = [post, epoch](std::span<const std::uint8_t> audio) {
       post([epoch, audio = std::vector<std::uint8_t>(audio.begin(), audio.end())](CallSession& session) mutable {
