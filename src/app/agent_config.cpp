@@ -1,0 +1,424 @@
+#include "app/agent_config.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <fstream>
+#include <initializer_list>
+#include <map>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <spdlog/fmt/fmt.h>
+#include <yaml-cpp/yaml.h>
+
+#include "app/yaml_json.hpp"
+#include "audio/resampler.hpp"
+#include "providers/embedded/espeak_tts.hpp"
+#include "providers/embedded/pocketsphinx_stt.hpp"
+#include "providers/embedded/rules_brain.hpp"
+#include "session/builtin_tools.hpp"
+
+namespace patter::app {
+
+ProviderRuntime::ProviderRuntime(providers::EspeakEngineOptions espeak_options,
+                                 std::size_t pocketsphinx_queue_capacity)
+    : espeak_options_(std::move(espeak_options)),
+      pocketsphinx_queue_capacity_(pocketsphinx_queue_capacity) {}
+
+std::shared_ptr<providers::EspeakEngine> ProviderRuntime::espeak_engine() {
+  std::lock_guard lock(mutex_);
+  if (!espeak_engine_) {
+    espeak_engine_ = std::make_shared<providers::EspeakEngine>(espeak_options_);
+  }
+  return espeak_engine_;
+}
+
+std::shared_ptr<providers::SerialWorker> ProviderRuntime::pocketsphinx_worker() {
+  std::lock_guard lock(mutex_);
+  if (!pocketsphinx_worker_) {
+    pocketsphinx_worker_ = std::make_shared<providers::SerialWorker>(pocketsphinx_queue_capacity_);
+  }
+  return pocketsphinx_worker_;
+}
+
+namespace {
+
+using core::ConfigNode;
+using std::chrono::milliseconds;
+
+constexpr std::string_view kOnMessageSecretVariable = "PATTER_ON_MESSAGE_SECRET";
+
+// The file's raw YAML, read again for the values passed on as JSON text: ConfigNode keeps only
+// the text of a scalar, not whether it was a number or a quoted string.
+struct Source {
+  YAML::Node root;
+  std::string name;
+  const core::EnvLookup& env;
+};
+
+std::string mapping_as_json(const YAML::Node& raw, const ConfigNode& parent, std::string_view key,
+                            const Source& source) {
+  (void)parent.section(key);  // the value must be a mapping
+  return yaml_to_json(raw, parent.path() + "." + std::string(key), source.name, source.env);
+}
+
+std::string in_quotes(std::string_view text) {
+  return "\"" + std::string(text) + "\"";
+}
+
+milliseconds millis_or(const ConfigNode& node, std::string_view key, milliseconds fallback,
+                       std::int64_t max) {
+  return milliseconds(node.integer_or(key, fallback.count(), 0, max));
+}
+
+bool has_scheme(std::string_view url, std::initializer_list<std::string_view> schemes) {
+  return std::any_of(schemes.begin(), schemes.end(), [url](std::string_view scheme) {
+    const std::string prefix = std::string(scheme) + "://";
+    return url.size() > prefix.size() && url.starts_with(prefix);
+  });
+}
+
+bool valid_tool_name(std::string_view name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+  });
+}
+
+bool is_builtin_tool(std::string_view name) {
+  return name == session::kEndCallTool || name == session::kTransferCallTool;
+}
+
+void require_map(const ConfigNode& item, std::string_view keys) {
+  if (!item.is_map()) throw item.error_at("", fmt::format("expected a mapping with {}", keys));
+}
+
+// Provider constructors report bad settings without saying where they came from.
+template <typename Provider, typename... Args>
+std::shared_ptr<Provider> construct(const ConfigNode& section, Args&&... args) {
+  try {
+    return std::make_shared<Provider>(std::forward<Args>(args)...);
+  } catch (const core::Error& e) {
+    if (e.code() != core::Errc::config_invalid) throw;
+    throw section.error_at("", e.what());
+  }
+}
+
+// ---- providers ----
+
+struct BuildContext {
+  ProviderRuntime& runtime;
+  const Source& source;
+  const std::vector<Tool>& tools;
+  bool builtin_tools;
+};
+
+std::shared_ptr<SttProvider> make_pocketsphinx(const ConfigNode& stt, const YAML::Node& /*raw*/,
+                                               const BuildContext& context) {
+  stt.reject_unknown_keys({"provider", "phrases", "grammar"});
+  providers::PocketsphinxSttOptions options;
+  for (const auto& item : stt.list("phrases")) {
+    auto phrase = item.scalar();
+    try {
+      (void)providers::PocketsphinxRecognizer::grammar_for({phrase});
+    } catch (const core::Error& e) {
+      throw item.error_at("", e.what());
+    }
+    options.recognizer.phrases.push_back(std::move(phrase));
+  }
+  options.recognizer.jsgf = stt.string_or("grammar", "");
+  if (!options.recognizer.jsgf.empty() && !options.recognizer.phrases.empty()) {
+    throw stt.error_at("grammar", "give either grammar or phrases, not both");
+  }
+  options.worker = context.runtime.pocketsphinx_worker();
+  return construct<providers::PocketsphinxStt>(stt, std::move(options));
+}
+
+std::shared_ptr<TtsProvider> make_espeak(const ConfigNode& tts, const YAML::Node& /*raw*/,
+                                         const BuildContext& context) {
+  tts.reject_unknown_keys({"provider", "voice", "words_per_minute", "pitch", "sample_rate"});
+  providers::EspeakTtsOptions options;
+  options.voice = tts.string_or("voice", "");
+  options.rate_wpm =
+      static_cast<int>(tts.integer_or("words_per_minute", options.rate_wpm, 80, 450));
+  options.pitch = static_cast<int>(tts.integer_or("pitch", options.pitch, 0, 100));
+  options.sample_rate = static_cast<int>(tts.integer_or(
+      "sample_rate", options.sample_rate, audio::Resampler::kMinRate, audio::Resampler::kMaxRate));
+  return construct<providers::EspeakTts>(tts, context.runtime.espeak_engine(), std::move(options));
+}
+
+providers::RuleToolCall read_rule_tool(const ConfigNode& tool, const YAML::Node& raw,
+                                       const BuildContext& context) {
+  tool.reject_unknown_keys({"name", "arguments"});
+  providers::RuleToolCall call;
+  call.name = tool.required_string("name");
+  const bool declared = std::any_of(context.tools.begin(), context.tools.end(),
+                                    [&call](const Tool& t) { return t.name == call.name; });
+  if (!declared && !(context.builtin_tools && is_builtin_tool(call.name))) {
+    throw tool.error_at(
+        "name", fmt::format("no tool named {} is declared under agent.tools{}",
+                            in_quotes(call.name), context.builtin_tools ? " or built in" : ""));
+  }
+  if (tool.has("arguments")) {
+    call.arguments_json = mapping_as_json(raw["arguments"], tool, "arguments", context.source);
+  }
+  return call;
+}
+
+std::shared_ptr<LlmProvider> make_rules_brain(const ConfigNode& llm, const YAML::Node& raw,
+                                              const BuildContext& context) {
+  llm.reject_unknown_keys({"provider", "rules", "fallback_reply", "tool_result_reply"});
+  providers::RulesBrainOptions options;
+  const auto rules = llm.list("rules");
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const auto& item = rules[i];
+    require_map(item, "keywords, reply and tool");
+    item.reject_unknown_keys({"keywords", "reply", "tool"});
+    providers::BrainRule rule;
+    rule.keywords = item.strings("keywords");
+    if (rule.keywords.empty()) throw item.error_at("keywords", "needs at least one keyword");
+    rule.reply = item.string_or("reply", "");
+    if (item.has("tool")) {
+      rule.tool_call = read_rule_tool(item.section("tool"), raw["rules"][i]["tool"], context);
+    }
+    if (rule.reply.empty() && !rule.tool_call) {
+      throw item.error_at("", "needs a reply, a tool or both");
+    }
+    options.rules.push_back(std::move(rule));
+  }
+  options.fallback_reply = llm.string_or("fallback_reply", options.fallback_reply);
+  options.tool_result_reply = llm.string_or("tool_result_reply", options.tool_result_reply);
+  return construct<providers::RulesBrain>(llm, std::move(options));
+}
+
+template <typename Provider>
+struct ProviderEntry {
+  std::string_view name;
+  std::shared_ptr<Provider> (*make)(const ConfigNode& section, const YAML::Node& raw,
+                                    const BuildContext& context);
+};
+
+// The providers each section may name; cloud providers join these tables.
+constexpr std::array kSttProviders{ProviderEntry<SttProvider>{"pocketsphinx", &make_pocketsphinx}};
+constexpr std::array kTtsProviders{ProviderEntry<TtsProvider>{"espeak", &make_espeak}};
+constexpr std::array kLlmProviders{ProviderEntry<LlmProvider>{"rules", &make_rules_brain}};
+
+template <typename Provider, std::size_t N>
+std::shared_ptr<Provider> build_provider(const ConfigNode& agent, const YAML::Node& raw_agent,
+                                         std::string_view key,
+                                         const std::array<ProviderEntry<Provider>, N>& known,
+                                         const BuildContext& context) {
+  if (!agent.has(key)) return nullptr;
+  const auto section = agent.section(key);
+  std::string names;
+  for (const auto& entry : known) names += (names.empty() ? "" : ", ") + std::string(entry.name);
+  if (!section.has("provider")) {
+    throw section.error_at("provider", fmt::format("is required (known providers: {})", names));
+  }
+  const auto name = section.required_string("provider");
+  for (const auto& entry : known) {
+    if (entry.name == name) return entry.make(section, raw_agent[std::string(key)], context);
+  }
+  throw section.error_at(
+      "provider", fmt::format("unknown provider {} (known providers: {})", in_quotes(name), names));
+}
+
+// ---- agent sections ----
+
+std::map<std::string, std::string> read_variables(const ConfigNode& agent) {
+  std::map<std::string, std::string> variables;
+  const auto section = agent.section("variables");
+  for (const auto& name : section.keys()) variables[name] = section.string_or(name, "");
+  return variables;
+}
+
+std::vector<Tool> read_tools(const ConfigNode& agent, const YAML::Node& raw_agent,
+                             const Source& source, bool builtin_tools) {
+  std::vector<Tool> tools;
+  const auto items = agent.list("tools");
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto& item = items[i];
+    require_map(item, "name, description, parameters and webhook_url");
+    item.reject_unknown_keys({"name", "description", "parameters", "webhook_url"});
+    Tool tool;
+    tool.name = item.required_string("name");
+    if (!valid_tool_name(tool.name)) {
+      throw item.error_at(
+          "name", "expected 1 to 64 letters, digits, '_' or '-', got " + in_quotes(tool.name));
+    }
+    if (builtin_tools && is_builtin_tool(tool.name)) {
+      throw item.error_at(
+          "name",
+          in_quotes(tool.name) + " is a built-in tool; rename yours or set builtin_tools: false");
+    }
+    const auto same = std::find_if(tools.begin(), tools.end(),
+                                   [&tool](const Tool& t) { return t.name == tool.name; });
+    if (same != tools.end()) {
+      throw item.error_at("name", fmt::format("{} is already the name of agent.tools[{}]",
+                                              in_quotes(tool.name), same - tools.begin()));
+    }
+    tool.description = item.string_or("description", "");
+    if (item.has("parameters")) {
+      tool.parameters_json =
+          mapping_as_json(raw_agent["tools"][i]["parameters"], item, "parameters", source);
+    }
+    tool.webhook_url = item.required_string("webhook_url");
+    if (!has_scheme(tool.webhook_url, {"http", "https"})) {
+      throw item.error_at(
+          "webhook_url", "expected an http:// or https:// URL, got " + in_quotes(tool.webhook_url));
+    }
+    tools.push_back(std::move(tool));
+  }
+  return tools;
+}
+
+std::vector<Guardrail> read_guardrails(const ConfigNode& agent) {
+  std::vector<Guardrail> guardrails;
+  for (const auto& item : agent.list("guardrails")) {
+    require_map(item, "name, blocked_terms and replacement");
+    item.reject_unknown_keys({"name", "blocked_terms", "replacement"});
+    Guardrail guardrail;
+    guardrail.name = item.required_string("name");
+    guardrail.blocked_terms = item.strings("blocked_terms");
+    if (guardrail.blocked_terms.empty()) {
+      throw item.error_at("blocked_terms", "needs at least one term");
+    }
+    guardrail.replacement = item.string_or("replacement", guardrail.replacement);
+    guardrails.push_back(std::move(guardrail));
+  }
+  return guardrails;
+}
+
+VadSettings read_vad(const ConfigNode& agent) {
+  const auto section = agent.section("vad");
+  section.reject_unknown_keys({"enabled", "activation_threshold", "deactivation_threshold",
+                               "min_speech_ms", "min_silence_ms", "model_path"});
+  VadSettings vad;
+  vad.enabled = section.boolean_or("enabled", vad.enabled);
+  vad.activation_threshold =
+      section.number_or("activation_threshold", vad.activation_threshold, 0.0, 1.0);
+  // Unset, it follows the activation threshold with the same gap as the defaults (0.5 / 0.35).
+  vad.deactivation_threshold = section.number_or(
+      "deactivation_threshold", std::max(vad.activation_threshold - 0.15, 0.01), 0.0, 1.0);
+  if (vad.deactivation_threshold > vad.activation_threshold) {
+    throw section.error_at(
+        "deactivation_threshold",
+        fmt::format("must not exceed activation_threshold ({})", vad.activation_threshold));
+  }
+  vad.min_speech = millis_or(section, "min_speech_ms", vad.min_speech, 5'000);
+  vad.min_silence = millis_or(section, "min_silence_ms", vad.min_silence, 10'000);
+  vad.model_path = section.string_or("model_path", "");
+  return vad;
+}
+
+void read_barge_in(const ConfigNode& agent_node, Agent& agent) {
+  const auto section = agent_node.section("barge_in");
+  section.reject_unknown_keys(
+      {"enabled", "gate_ms", "confirm_ms", "min_words", "resume_after_ms", "threshold_ms"});
+  auto& options = agent.barge_in;
+  options.enabled = section.boolean_or("enabled", options.enabled);
+  options.gate = millis_or(section, "gate_ms", options.gate, 5'000);
+  options.confirm_window = millis_or(section, "confirm_ms", options.confirm_window, 10'000);
+  if (section.has("min_words")) {
+    const auto words = static_cast<std::size_t>(section.integer_or("min_words", 2, 1, 20));
+    options.strategies.push_back(std::make_shared<MinWordsStrategy>(words));
+  }
+  options.resume_after_false_interruption =
+      millis_or(section, "resume_after_ms", options.resume_after_false_interruption, 60'000);
+  agent.barge_in_threshold_ms =
+      static_cast<int>(section.integer_or("threshold_ms", agent.barge_in_threshold_ms, 0, 5'000));
+}
+
+TurnCommitOptions read_turn_commit(const ConfigNode& agent) {
+  const auto section = agent.section("turn_commit");
+  section.reject_unknown_keys({"hallucinations", "duplicate_window_ms", "min_gap_ms"});
+  TurnCommitOptions options;
+  if (section.has("hallucinations")) options.hallucinations = section.strings("hallucinations");
+  options.duplicate_window =
+      millis_or(section, "duplicate_window_ms", options.duplicate_window, 60'000);
+  options.min_gap = millis_or(section, "min_gap_ms", options.min_gap, 60'000);
+  return options;
+}
+
+OnMessage read_on_message(const ConfigNode& agent) {
+  OnMessage on_message;
+  if (!agent.has("on_message")) return on_message;
+  const auto section = agent.section("on_message");
+  section.reject_unknown_keys({"url", "secret"});
+  on_message.url = section.required_string("url");
+  if (!has_scheme(on_message.url, {"http", "https", "ws", "wss"})) {
+    throw section.error_at(
+        "url", "expected an http(s):// or ws(s):// URL, got " + in_quotes(on_message.url));
+  }
+  on_message.secret = section.optional_credential("secret", kOnMessageSecretVariable).value_or("");
+  return on_message;
+}
+
+AgentFile read_agent(const ConfigNode& node, const YAML::Node& raw, const Source& source,
+                     ProviderRuntime& runtime) {
+  node.reject_unknown_keys({"system_prompt", "first_message", "language", "voice", "variables",
+                            "stt", "tts", "llm", "on_message", "tools", "builtin_tools",
+                            "guardrails", "vad", "barge_in", "turn_commit",
+                            "aggressive_first_flush", "max_tool_iterations", "prewarm"});
+  AgentFile file;
+  Agent& agent = file.agent;
+  agent.system_prompt = node.required_string("system_prompt");
+  agent.first_message = node.string_or("first_message", "");
+  agent.language = node.string_or("language", agent.language);
+  agent.voice = node.string_or("voice", agent.voice);
+  agent.variables = read_variables(node);
+  agent.builtin_tools = node.boolean_or("builtin_tools", agent.builtin_tools);
+  agent.tools = read_tools(node, raw, source, agent.builtin_tools);
+  agent.guardrails = read_guardrails(node);
+  agent.vad = read_vad(node);
+  read_barge_in(node, agent);
+  agent.turn_commit = read_turn_commit(node);
+  agent.aggressive_first_flush =
+      node.boolean_or("aggressive_first_flush", agent.aggressive_first_flush);
+  agent.max_tool_iterations = static_cast<std::size_t>(node.integer_or(
+      "max_tool_iterations", static_cast<std::int64_t>(agent.max_tool_iterations), 1, 50));
+  agent.prewarm = node.boolean_or("prewarm", agent.prewarm);
+
+  if (node.has("llm") && node.has("on_message")) {
+    throw node.error_at("on_message",
+                        "cannot be combined with agent.llm: answer with a language model (llm) "
+                        "or with your own service (on_message), not both");
+  }
+  file.on_message = read_on_message(node);
+
+  // The brain first: its settings are checked before any engine starts.
+  const BuildContext context{runtime, source, agent.tools, agent.builtin_tools};
+  agent.llm = build_provider(node, raw, "llm", kLlmProviders, context);
+  agent.stt = build_provider(node, raw, "stt", kSttProviders, context);
+  agent.tts = build_provider(node, raw, "tts", kTtsProviders, context);
+  return file;
+}
+
+}  // namespace
+
+AgentFile parse_agent_yaml(std::string_view yaml, std::string_view source_name,
+                           ProviderRuntime& runtime, const core::EnvLookup& env) {
+  const auto root = ConfigNode::parse(yaml, std::string(source_name), env);
+  // One file may describe the server too (see docs/configuration.md); those sections are read there.
+  root.reject_unknown_keys({"agent", "server", "log", "dashboard", "twilio"});
+  if (!root.has("agent")) throw root.error_at("agent", "is required");
+  const Source source{YAML::Load(std::string(yaml)), std::string(source_name), env};
+  const YAML::Node raw_agent = source.root["agent"];
+  return read_agent(root.section("agent"), raw_agent, source, runtime);
+}
+
+AgentFile load_agent_file(const std::filesystem::path& path, ProviderRuntime& runtime,
+                          const core::EnvLookup& env) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file)
+    throw core::Error(core::Errc::config_invalid, path.string() + ": cannot open the file");
+  std::ostringstream contents;
+  contents << file.rdbuf();
+  return parse_agent_yaml(contents.str(), path.string(), runtime, env);
+}
+
+}  // namespace patter::app
