@@ -1,18 +1,14 @@
 #include "app/serve_command.hpp"
 
 #include <csignal>
-#include <filesystem>
-#include <optional>
 #include <pthread.h>
 
 #include <spdlog/spdlog.h>
 
-#include "app/health_routes.hpp"
+#include "app/agent_config.hpp"
 #include "core/error.hpp"
-#include "dashboard/api_routes.hpp"
-#include "net/http_server.hpp"
-#include "net/loopback.hpp"
 #include "patter/version.hpp"
+#include "server/patter_server.hpp"
 
 namespace patter::app {
 
@@ -31,63 +27,57 @@ sigset_t block_shutdown_signals() {
 
 }  // namespace
 
-int run_serve(const ServeConfig& config) {
+int run_serve(const ServeConfig& config, const std::optional<std::string>& config_path) {
   const sigset_t signals = block_shutdown_signals();
 
-  // Declared before the router and server so they outlive every request that reads them.
-  dashboard::DashboardEvents events;
-  std::optional<dashboard::CallStore> store;
-  net::IoPool pool(config.threads);
-  net::Router router;
-  add_health_routes(router);
-  if (config.dashboard.enabled) {
-    try {
-      dashboard::validate_dashboard_exposure(config.host, config.dashboard.token);
-      std::filesystem::create_directories(config.dashboard.database.parent_path());
-      dashboard::CallStoreOptions store_options;
-      store_options.database_path = config.dashboard.database;
-      store.emplace(std::move(store_options), events.store_hook());
-    } catch (const core::Error& e) {
-      spdlog::critical("{}", e.what());
-      return core::exit_code(e.code());
-    } catch (const std::filesystem::filesystem_error& e) {
-      spdlog::critical("cannot create the call database folder: {}", e.what());
-      return core::exit_code(core::Errc::config_invalid);
+  ProviderRuntime providers;
+  AgentFile agent;
+  server::PatterServerConfig server_config;
+  server_config.host = config.host;
+  server_config.port = config.port;
+  server_config.threads = config.threads;
+  server_config.drain_timeout = config.drain_timeout;
+  server_config.dashboard = config.dashboard.enabled;
+  server_config.database = config.dashboard.database;
+  server_config.dashboard_token = config.dashboard.token;
+  try {
+    if (config.has_agent && config_path) {
+      agent = load_agent_file(*config_path, providers);
+      server_config.twilio = config.twilio;
+      if (!config.twilio) spdlog::warn("an agent is configured but no carrier: add a `twilio` section to take calls");
+    } else if (config.twilio) {
+      spdlog::warn("a `twilio` section without an `agent` section: calls are refused");
     }
-    dashboard::DashboardApiOptions api;
-    api.token = config.dashboard.token;
-    dashboard::add_dashboard_routes(router, *store, events, std::move(api));
+  } catch (const core::Error& e) {
+    spdlog::critical("{}", e.what());
+    return core::exit_code(e.code());
   }
-
-  net::ServerOptions options;
-  options.host = config.host;
-  options.port = config.port;
-  net::HttpServer server(pool, router, options);
+  CallCallbacks callbacks;
+  callbacks.on_message = std::move(agent.on_message);
+  server::PatterServer server(std::move(server_config), std::move(agent.agent), std::move(callbacks));
   try {
     server.start();
   } catch (const core::Error& e) {
     spdlog::critical("{}", e.what());
     return core::exit_code(e.code());
+  } catch (const std::filesystem::filesystem_error& e) {
+    spdlog::critical("cannot create the call database folder: {}", e.what());
+    return core::exit_code(core::Errc::config_invalid);
   }
-  pool.start();
-  spdlog::info("patter {} listening on http://{}:{} ({} event loops)", kVersion, config.host,
-               server.port(), pool.size());
-  if (!net::is_loopback_host(config.host)) {
-    spdlog::warn("listening on {}: the server is reachable beyond this machine", config.host);
+  spdlog::info("patter {} listening on http://{}:{}", kVersion, config.host, server.port());
+  if (config.dashboard.enabled) {
+    spdlog::info("dashboard API at http://{}:{}/api/dashboard, calls stored in {}", config.host, server.port(),
+                 config.dashboard.database.string());
   }
-  if (store) {
-    spdlog::info("dashboard API at http://{}:{}/api/dashboard, calls stored in {}", config.host,
-                 server.port(), config.dashboard.database.string());
+  if (config.twilio && config.has_agent) {
+    spdlog::info("Twilio webhook: https://{}/webhooks/twilio/voice", config.twilio->public_host);
   }
 
   int received = 0;
   sigwait(&signals, &received);
   spdlog::info("received {}, shutting down (drain up to {} ms)", received == SIGINT ? "SIGINT" : "SIGTERM",
                config.drain_timeout.count());
-  events.close();  // ends SSE streams so they do not hold the drain up
-  server.stop(config.drain_timeout);
-  pool.stop();
-  pool.join();
+  server.stop();
   spdlog::info("stopped");
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "core/config.hpp"
+#include "core/phone_number.hpp"
 
 namespace patter::app {
 
@@ -29,6 +30,23 @@ void apply_log_level(ServeConfig& config, const std::string& text, const std::st
 
 constexpr std::string_view kDashboardTokenVariable = "PATTER_DASHBOARD_TOKEN";
 
+server::TwilioSettings load_twilio_settings(const core::ConfigNode& twilio) {
+  twilio.reject_unknown_keys({"account_sid", "auth_token", "public_host", "phone_number",
+                              "require_signature", "configure_number", "api_base_url"});
+  server::TwilioSettings settings;
+  settings.account_sid = twilio.optional_credential("account_sid", "TWILIO_ACCOUNT_SID").value_or("");
+  settings.auth_token = twilio.optional_credential("auth_token", "TWILIO_AUTH_TOKEN").value_or("");
+  settings.public_host = twilio.required_string("public_host");
+  settings.phone_number = twilio.string_or("phone_number", "");
+  if (!settings.phone_number.empty() && !core::is_e164(settings.phone_number)) {
+    throw twilio.error_at("phone_number", "expected an E.164 number such as +15550001234");
+  }
+  settings.require_signature = twilio.boolean_or("require_signature", true);
+  settings.configure_number = twilio.boolean_or("configure_number", true);
+  settings.api_base_url = twilio.string_or("api_base_url", settings.api_base_url);
+  return settings;
+}
+
 }  // namespace
 
 std::filesystem::path default_database_path() {
@@ -49,7 +67,9 @@ ServeConfig load_serve_config(const std::optional<std::string>& path,
   ServeConfig config;
   if (path) {
     const auto root = core::ConfigNode::load_file(*path);
-    root.reject_unknown_keys({"server", "log", "dashboard"});
+    root.reject_unknown_keys({"server", "log", "dashboard", "agent", "twilio"});
+    config.has_agent = root.has("agent");
+    if (root.has("twilio")) config.twilio = load_twilio_settings(root.section("twilio"));
 
     const auto server = root.section("server");
     server.reject_unknown_keys({"host", "port", "drain_timeout_ms", "threads"});

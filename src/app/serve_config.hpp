@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/log.hpp"
+#include "server/patter_server.hpp"
 
 namespace patter::app {
 
@@ -26,6 +27,10 @@ struct ServeConfig {
   std::size_t threads = 0;  // event loops; 0 = one per core
   core::LogOptions log;
   DashboardConfig dashboard;
+  // The `twilio` section: calls arrive through Twilio when set.
+  std::optional<server::TwilioSettings> twilio;
+  // The file has an `agent` section (loaded separately, see agent_config.hpp).
+  bool has_agent = false;
 };
 
 struct ServeOverrides {

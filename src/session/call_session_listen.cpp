@@ -228,6 +228,13 @@ void CallSession::on_transcript(const Transcript& transcript) {
 
 void CallSession::on_final(const std::string& text) {
   user_stamps_.stt_final = clock_.now();
+  if (user_stamps_.user_speech_end) {
+    CallEvent metrics;
+    metrics.type = EventType::stt_metrics;
+    metrics.data = "{\"stt_ms\":" +
+                   std::to_string(core::elapsed_ms(*user_stamps_.user_speech_end, *user_stamps_.stt_final)) + "}";
+    emit(std::move(metrics));
+  }
   const auto verdict = commit_filter_.judge(text, clock_.now());
   if (verdict == turn::CommitVerdict::commit) {
     commit_user_turn(text, vad_ ? EosTrigger::vad_silence : EosTrigger::manual_commit);

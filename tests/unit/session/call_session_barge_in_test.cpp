@@ -245,3 +245,42 @@ TEST_F(BargeInTest, ThresholdZeroKeepsTheCallerFromSpeechToTextWhileTheAgentSpea
 
 }  // namespace
 }  // namespace patter::testing
+
+namespace patter::testing {
+namespace {
+
+TEST(BargeInEventsTest, AnInterruptedTurnReportsItsEventsInOrder) {
+  Harness h;
+  h.tts->ttfb = 0ms;
+  h.llm->script_text("Let me tell you a very long story about the history of this fine hotel and its guests.");
+  h.llm->script_text("Sure, go ahead with your question.");
+  std::vector<AgentSpeechEnded> ended;
+  h.callbacks.speech_edges.on_agent_speech_ended = [&](const AgentSpeechEnded& e) { ended.push_back(e); };
+  h.start();
+  std::vector<std::string> trail;
+  auto subscription = h.session->events().on_any([&](const CallEvent& e) {
+    const std::string name(to_string(e.type));
+    if (e.type == EventType::conversation_state_changed || e.type == EventType::tts_chunk) return;
+    if (trail.empty() || trail.back() != name) trail.push_back(name);
+  });
+  h.session->submit_user_text("Tell me about the hotel.");
+  h.settle();
+  h.caller(600ms, false);
+  h.stt->script_final("Actually I have a question.", 100ms);
+  h.caller(300ms, true);
+  h.caller(900ms, false);
+  h.until_agent_quiet();
+  EXPECT_EQ(trail, (std::vector<std::string>{"turn_started", "llm_metrics", "llm_chunk", "tts_metrics",
+                                             "interruption", "turn_ended", "metrics_collected",
+                                             "transcript_final", "stt_metrics", "turn_started", "eou_metrics",
+                                             "llm_metrics", "llm_chunk", "tts_metrics", "turn_ended",
+                                             "metrics_collected"}));
+  ASSERT_EQ(ended.size(), 2U);
+  EXPECT_TRUE(ended[0].interrupted);
+  EXPECT_FALSE(ended[1].interrupted);
+  EXPECT_EQ(ended[0].turn_idx, 1);
+  EXPECT_EQ(ended[1].turn_idx, 2);
+}
+
+}  // namespace
+}  // namespace patter::testing

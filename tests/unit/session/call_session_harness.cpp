@@ -209,6 +209,8 @@ void Harness::start() {
   services.clock = &clock;
   services.executor = executor;
   services.user_lane = lane;
+  services.tool_webhooks = tool_webhooks;
+  services.remote_brain = remote_brain;
   session::CallSetup setup;
   setup.parties = CallParties{"CA0123", "+15550001111", "+15550002222"};
   setup.telephony_provider = "twilio";

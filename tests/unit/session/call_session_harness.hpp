@@ -184,6 +184,8 @@ struct Harness {
   core::TimePoint started{};
   Agent agent;
   CallCallbacks callbacks;
+  std::shared_ptr<session::ToolWebhookClient> tool_webhooks;
+  std::shared_ptr<session::RemoteBrainClient> remote_brain;
 };
 
 }  // namespace patter::testing

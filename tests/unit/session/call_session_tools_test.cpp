@@ -277,3 +277,72 @@ TEST_F(ToolsAndHooksTest, UsageOrACharacterEstimateIsBilled) {
 
 }  // namespace
 }  // namespace patter::testing
+
+namespace patter::testing {
+namespace {
+
+class RecordingWebhooks final : public session::ToolWebhookClient {
+ public:
+  struct Cancel final : session::Cancellable {
+    void cancel() override {}
+  };
+  std::unique_ptr<session::Cancellable> invoke(const Tool& tool, const ToolCall& call, const CallParties& parties,
+                                               std::function<void(std::string)> done) override {
+    calls.push_back(tool.webhook_url + " " + call.arguments + " " + parties.call_id);
+    done(R"({"weather":"sunny"})");
+    return std::make_unique<Cancel>();
+  }
+  std::vector<std::string> calls;
+};
+
+class ScriptedRemoteBrain final : public session::RemoteBrainClient {
+ public:
+  struct Cancel final : session::Cancellable {
+    void cancel() override {}
+  };
+  std::unique_ptr<session::Cancellable> ask(const OnMessage& remote, const MessageContext& turn,
+                                            std::shared_ptr<ReplyWriter> writer) override {
+    asked.push_back(remote.url + " " + turn.text);
+    writer->write("The remote brain says hello to you. ");
+    writer->write("And then it says more.");
+    writer->finish();
+    return std::make_unique<Cancel>();
+  }
+  std::vector<std::string> asked;
+};
+
+TEST(RemoteServicesTest, WebhookToolsGoThroughTheWebhookClient) {
+  Harness h(true, "text");
+  h.agent.stt = nullptr;
+  h.agent.tts = nullptr;
+  auto webhooks = std::make_shared<RecordingWebhooks>();
+  h.tool_webhooks = webhooks;
+  h.agent.tools.push_back(Tool{"weather", "", R"({"type":"object","properties":{}})", {}, "https://tools.example.com/weather"});
+  h.llm->script(FakeLlm::Answer{{}, {ToolCall{"w1", "weather", R"({"city":"Oslo"})"}}, 0ms, 0ms, std::nullopt});
+  h.llm->script_text("It is sunny in Oslo today.");
+  h.start();
+  h.session->submit_user_text("What is the weather in Oslo?");
+  h.settle();
+  EXPECT_EQ(webhooks->calls, (std::vector<std::string>{R"(https://tools.example.com/weather {"city":"Oslo"} CA0123)"}));
+  EXPECT_EQ(h.llm->requests[1].messages.back().content, R"({"weather":"sunny"})");
+  EXPECT_EQ(h.carrier->texts.back(), "It is sunny in Oslo today.");
+}
+
+TEST(RemoteServicesTest, ARemoteOnMessageStreamsItsAnswer) {
+  Harness h(true, "text");
+  h.agent.stt = nullptr;
+  h.agent.tts = nullptr;
+  h.agent.llm = nullptr;
+  auto brain = std::make_shared<ScriptedRemoteBrain>();
+  h.remote_brain = brain;
+  h.callbacks.on_message.url = "https://brain.example.com/turn";
+  h.start();
+  h.session->submit_user_text("hello remote brain");
+  h.settle();
+  EXPECT_EQ(brain->asked, (std::vector<std::string>{"https://brain.example.com/turn hello remote brain"}));
+  EXPECT_EQ(h.carrier->texts,
+            (std::vector<std::string>{"The remote brain says hello to you.", "And then it says more."}));
+}
+
+}  // namespace
+}  // namespace patter::testing

@@ -96,7 +96,7 @@ TEST_F(CallSessionTurnTest, NormalTurnHasExactLatencies) {
 
   h.lane->run_pending();
   EXPECT_EQ(event_trail(events),
-            (std::vector<std::string>{"transcript_final", "turn_started", "eou_metrics", "llm_metrics",
+            (std::vector<std::string>{"transcript_final", "stt_metrics", "turn_started", "eou_metrics", "llm_metrics",
                                       "llm_chunk", "tts_metrics", "tts_chunk", "turn_ended",
                                       "metrics_collected"}));
 }

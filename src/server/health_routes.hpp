@@ -4,9 +4,9 @@ namespace patter::net {
 class Router;
 }
 
-namespace patter::app {
+namespace patter::server {
 
 // GET /health → {"status":"ok","mode":"local","version":...}
 void add_health_routes(net::Router& router);
 
-}  // namespace patter::app
+}  // namespace patter::server

@@ -1,11 +1,11 @@
-#include "app/health_routes.hpp"
+#include "server/health_routes.hpp"
 
 #include <boost/json/value.hpp>
 
 #include "net/router.hpp"
 #include "patter/version.hpp"
 
-namespace patter::app {
+namespace patter::server {
 
 void add_health_routes(net::Router& router) {
   router.get("/health", [](net::HttpRequest&) -> boost::asio::awaitable<net::HttpResponse> {
@@ -14,4 +14,4 @@ void add_health_routes(net::Router& router) {
   });
 }
 
-}  // namespace patter::app
+}  // namespace patter::server

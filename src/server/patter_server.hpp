@@ -1,0 +1,80 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <patter/agent.hpp>
+#include <patter/callbacks.hpp>
+
+#include "session/call_events.hpp"
+#include "session/pricing.hpp"
+
+namespace patter::server {
+
+struct TwilioSettings {
+  std::string account_sid;
+  std::string auth_token;
+  std::string api_base_url = "https://api.twilio.com";
+  std::string public_host;   // the host Twilio reaches us at
+  std::string phone_number;  // E.164: outbound caller id, and the number auto-configured
+  bool require_signature = true;
+  bool configure_number = true;  // point the number's VoiceUrl here at start
+};
+
+struct PatterServerConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8000;
+  std::size_t threads = 0;
+  std::chrono::milliseconds drain_timeout{std::chrono::seconds(10)};
+  bool dashboard = true;
+  std::filesystem::path database;
+  std::string dashboard_token;
+  std::optional<TwilioSettings> twilio;
+  std::string voicemail_message;
+  bool recording = false;
+  session::PricingTable pricing = session::PricingTable::defaults();
+  std::filesystem::path vad_model;  // empty: the installed Silero model
+};
+
+struct OutboundCallRequest {
+  std::string to;
+  std::optional<Agent> agent;
+  std::string first_message;
+  std::map<std::string, std::string> variables;
+  bool machine_detection = false;
+  std::string voicemail_message;
+  std::optional<std::chrono::seconds> ring_timeout = std::chrono::seconds(25);
+};
+
+// The running server behind `patter serve` and Patter::serve(): HTTP(S) listener, health, the
+// dashboard API and store, carrier webhooks and media streams, and the calls themselves.
+class PatterServer {
+ public:
+  PatterServer(PatterServerConfig config, Agent agent, CallCallbacks callbacks,
+               std::shared_ptr<session::CallEventBus> process_events = {});
+  ~PatterServer();
+  PatterServer(const PatterServer&) = delete;
+  PatterServer& operator=(const PatterServer&) = delete;
+
+  // Binds and starts the event loops. Throws core::Error (unavailable, config_invalid).
+  void start();
+  [[nodiscard]] std::uint16_t port() const;
+  // Closes media streams (1001), waits up to the drain timeout, stops. Idempotent.
+  void stop();
+
+  // Places an outbound Twilio call and returns its SID; blocks until Twilio answers the request.
+  // Throws core::Error.
+  std::string place_call(OutboundCallRequest request);
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace patter::server
