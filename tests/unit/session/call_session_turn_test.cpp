@@ -182,14 +182,38 @@ TEST(CallSessionValidationTest, AnAgentWithoutBrainOrVoiceIsRejected) {
 }
 
 TEST(CallSessionCommitTest, HallucinationsAndDuplicatesAreNotTurns) {
-  Harness h(true, "text");
-  h.agent.stt = nullptr;
-  h.agent.tts = nullptr;
+  Harness h;
+  h.llm->script_text("Sure, a table for two it is.", 300ms);
   h.start();
-  EXPECT_EQ(h.llm->requests.size(), 0U);
-  h.session->submit_user_text("I'd like to book a table.");
+  h.stt->emit_final("Thank you.");
   h.settle();
-  EXPECT_EQ(h.llm->requests.size(), 1U);
+  EXPECT_TRUE(h.llm->requests.empty()) << "a recogniser's favourite invention is not a turn";
+  h.advance(1s);
+  h.stt->emit_final("Book a table for two");
+  h.settle();
+  ASSERT_EQ(h.llm->requests.size(), 1U);
+  h.advance(1s);
+  h.stt->emit_final("book a table for two.");
+  h.settle();
+  EXPECT_EQ(h.llm->requests.size(), 1U) << "the same final within 2 s is a duplicate";
+}
+
+TEST(CallSessionCommitTest, AFinalRightAfterACommitJoinsItWhenTheAgentHasNotSpoken) {
+  Harness h;
+  h.llm->script_text("Which day would you like?", 400ms);
+  h.llm->script_text("Which day would you like to come?", 400ms);
+  h.start();
+  h.stt->emit_final("I want to book");
+  h.settle();
+  h.advance(200ms);
+  h.stt->emit_final("a table for two");
+  h.settle();
+  ASSERT_EQ(h.llm->requests.size(), 2U);
+  EXPECT_EQ(h.llm->cancels, 1);
+  const auto& messages = h.llm->requests[1].messages;
+  EXPECT_EQ(messages.back().content, "I want to book a table for two");
+  EXPECT_EQ(std::count_if(messages.begin(), messages.end(), [](const ChatMessage& m) { return m.role == Role::user; }),
+            1);
 }
 
 TEST(CallSessionEndTest, EndingFiresOnCallEndOnceWithTranscriptAndMetrics) {
