@@ -121,12 +121,15 @@ int run_text_conversation(Agent agent, CallCallbacks callbacks, std::istream& in
     throw;
   }
 
-  auto call_over = [&] { return ended_future.wait_for(0s) == std::future_status::ready; };
+  auto call_over = [&] {
+    return ended_future.wait_for(0s) == std::future_status::ready || on_loop(*executor, [&] { return call->ended(); });
+  };
   auto wait_for_reply = [&] {
     const auto deadline = std::chrono::steady_clock::now() + kReplyTimeout;
     while (std::chrono::steady_clock::now() < deadline && !call_over()) {
-      const auto state = on_loop(*executor, [&] { return call->state().agent; });
-      if (state == AgentState::listening || state == AgentState::idle) return;
+      const auto [state, call_ended] =
+          on_loop(*executor, [&] { return std::pair{call->state().agent, call->ended()}; });
+      if (call_ended || state == AgentState::listening || state == AgentState::idle) return;
       std::this_thread::sleep_for(10ms);
     }
   };

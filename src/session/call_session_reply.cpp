@@ -593,8 +593,11 @@ void CallSession::complete_reply(bool interrupted) {
       run_user("on_agent_speech_ended", [fn, payload] { fn(payload); });
     }
   }
+  if (reply.after_speech != AfterSpeech::none) {
+    after_speech_action(reply.after_speech, reply.after_speech_argument);
+    return;
+  }
   set_state(std::nullopt, AgentState::listening);
-  if (reply.after_speech != AfterSpeech::none) after_speech_action(reply.after_speech, reply.after_speech_argument);
 }
 
 void CallSession::interrupt_reply() {
