@@ -43,6 +43,19 @@ class CallSessionTurnTest : public ::testing::Test {
 
 TEST_F(CallSessionTurnTest, NormalTurnHasExactLatencies) {
   h.llm->script_text("We are open from nine to five.", 200ms);
+  std::vector<std::string> edges;
+  auto& speech = h.callbacks.speech_edges;
+  speech.on_user_speech_eos = [&](const UserSpeechEos& e) { edges.push_back("eos:" + std::string(to_string(e.trigger))); };
+  speech.on_llm_token = [&](const LlmFirstToken& e) { edges.push_back("llm_token:" + std::to_string(e.turn_idx)); };
+  speech.on_audio_out = [&](const AudioOut& e) { edges.push_back("audio_out:" + e.tts_provider); };
+  speech.on_agent_speech_started = [&](const AgentSpeechStarted& e) {
+    edges.push_back("agent_started:" + std::to_string(e.turn_idx));
+  };
+  speech.on_agent_speech_ended = [&](const AgentSpeechEnded& e) {
+    edges.push_back("agent_ended:" + std::to_string(e.interrupted));
+  };
+  std::vector<MetricsEvent> metrics;
+  h.callbacks.on_metrics = [&](const MetricsEvent& e) { metrics.push_back(e); };
   h.start();
   subscribe();
   h.stt->script_final("What are your opening hours?", 150ms);
@@ -95,6 +108,14 @@ TEST_F(CallSessionTurnTest, NormalTurnHasExactLatencies) {
   EXPECT_TRUE(h.carrier->clears.empty());
 
   h.lane->run_pending();
+  EXPECT_EQ(edges, (std::vector<std::string>{"eos:vad_silence", "llm_token:1", "audio_out:elevenlabs",
+                                             "agent_started:1", "agent_ended:0"}));
+  ASSERT_EQ(metrics.size(), 1U);
+  EXPECT_EQ(metrics[0].call_id, "CA0123");
+  EXPECT_EQ(metrics[0].turn.agent_text, turn.agent_text);
+  EXPECT_EQ(metrics[0].llm_ttft_ms, turn.latency.llm_ttft_ms);
+  EXPECT_GT(metrics[0].cost_so_far.stt, 0.0) << "deepgram bills the audio it heard";
+  EXPECT_GT(metrics[0].cost_so_far.tts, 0.0) << "elevenlabs bills the characters";
   EXPECT_EQ(event_trail(events),
             (std::vector<std::string>{"transcript_final", "stt_metrics", "turn_started", "eou_metrics", "llm_metrics",
                                       "llm_chunk", "tts_metrics", "tts_chunk", "turn_ended",
