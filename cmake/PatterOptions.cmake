@@ -13,7 +13,7 @@ function(patter_target_defaults target)
     if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
       target_compile_options(${target} PRIVATE
         -Wno-error=stringop-overflow -Wno-error=stringop-overread -Wno-error=array-bounds
-        -Wno-error=maybe-uninitialized -Wno-error=mismatched-new-delete)
+        -Wno-error=maybe-uninitialized -Wno-error=mismatched-new-delete -Wno-error=restrict)
     endif()
   endif()
 endfunction()
