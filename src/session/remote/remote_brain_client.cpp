@@ -104,8 +104,8 @@ Exchange locate(const std::string& url) {
 std::string request_body(const MessageContext& turn) {
   json::array history;
   for (const auto& entry : turn.history) {
-    history.push_back(json::object{
-        {"role", entry.role}, {"text", entry.text}, {"timestamp", entry.timestamp}});
+    history.push_back(
+        json::object{{"role", entry.role}, {"text", entry.text}, {"timestamp", entry.timestamp}});
   }
   json::object body;
   body["text"] = turn.text;
@@ -162,12 +162,14 @@ asio::awaitable<void> ask_http(std::shared_ptr<Turn> turn, std::shared_ptr<net::
   turn->finish();
 }
 
-// Aborts the socket when the silence timer expires; each frame restarts the timer.
+// Aborts the socket when the silence timer expires; each frame restarts the timer. A wait
+// that completed just before a frame moved the expiry is not a timeout.
 asio::awaitable<void> watch_silence(std::shared_ptr<Turn> turn) {
   while (!turn->ended) {
     boost::system::error_code error;
     co_await turn->silence.async_wait(asio::redirect_error(asio::use_awaitable, error));
-    if (!error && !turn->ended) {
+    const bool expired = turn->silence.expiry() <= asio::steady_timer::clock_type::now();
+    if (!error && expired && !turn->ended) {
       turn->timed_out = true;
       turn->socket->abort();
       co_return;
@@ -255,10 +257,9 @@ asio::awaitable<void> ask_websocket(std::shared_ptr<Turn> turn, std::shared_ptr<
   }  // the close handshake completes while a receive is pending
 }
 
-asio::awaitable<void> ask_remote(std::shared_ptr<Turn> turn,
-                                 std::shared_ptr<net::HttpClient> http,
-                                 std::shared_ptr<net::WsClient> ws,
-                                 net::OutboundUrlPolicy policy, Exchange exchange) {
+asio::awaitable<void> ask_remote(std::shared_ptr<Turn> turn, std::shared_ptr<net::HttpClient> http,
+                                 std::shared_ptr<net::WsClient> ws, net::OutboundUrlPolicy policy,
+                                 Exchange exchange) {
   const auto check = net::check_outbound_url(exchange.url, policy);
   if (!check.allowed()) {
     turn->fail("remote on_message URL refused: " + check.reason);
@@ -307,17 +308,16 @@ std::unique_ptr<Cancellable> HttpWsRemoteBrainClient::ask(const OnMessage& remot
   auto where = exchange.where;
 
   auto work = ask_remote(state, http_, ws_, options_.url_policy, std::move(exchange));
-  asio::co_spawn(executor_, std::move(work),
-                 asio::bind_cancellation_slot(
-                     state->stop.slot(),
-                     [state, where = std::move(where)](const std::exception_ptr& error) {
-                       if (error) {
-                         state->fail("remote on_message at " + where +
-                                     " failed: " + describe(error));
-                       }
-                       state->stop_network();
-                       state->socket.reset();
-                     }));
+  asio::co_spawn(
+      executor_, std::move(work),
+      asio::bind_cancellation_slot(
+          state->stop.slot(), [state, where = std::move(where)](const std::exception_ptr& error) {
+            if (error) {
+              state->fail("remote on_message at " + where + " failed: " + describe(error));
+            }
+            state->stop_network();
+            state->socket.reset();
+          }));
   return std::make_unique<TurnHandle>(std::move(state));
 }
 

@@ -80,8 +80,8 @@ bool worth_retrying(net::ClientErrorKind kind) {
 }
 
 asio::awaitable<void> run_webhook(std::shared_ptr<Invocation> invocation,
-                                  std::shared_ptr<net::HttpClient> http,
-                                  ToolWebhookOptions options, WebhookRequest request) {
+                                  std::shared_ptr<net::HttpClient> http, ToolWebhookOptions options,
+                                  WebhookRequest request) {
   const auto check = net::check_outbound_url(request.url, options.url_policy);
   if (!check.allowed()) {
     invocation->deliver(
@@ -160,13 +160,13 @@ std::unique_ptr<Cancellable> HttpToolWebhookClient::invoke(const Tool& tool, con
   request.body["callee"] = parties.callee;
 
   auto work = run_webhook(invocation, http_, options_, std::move(request));
-  asio::co_spawn(executor_, std::move(work),
-                 asio::bind_cancellation_slot(
-                     invocation->stop.slot(), [invocation](const std::exception_ptr& error) {
-                       if (!error) return;
-                       invocation->deliver(fallback_result("webhook tool failed: " +
-                                                           describe(error)));
-                     }));
+  asio::co_spawn(
+      executor_, std::move(work),
+      asio::bind_cancellation_slot(
+          invocation->stop.slot(), [invocation](const std::exception_ptr& error) {
+            if (!error) return;
+            invocation->deliver(fallback_result("webhook tool failed: " + describe(error)));
+          }));
   return std::make_unique<InvocationHandle>(std::move(invocation));
 }
 

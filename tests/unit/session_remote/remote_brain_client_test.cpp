@@ -117,9 +117,10 @@ class RemoteBrainClientTest : public testing::RemoteClientTest {
 };
 
 TEST_F(RemoteBrainClientTest, HttpJsonReplyIsWrittenAndFinished) {
-  server_.on_http("POST", "/brain",
-                  fakes::FakeResponse{
-                      200, {{"Content-Type", "application/json"}}, R"({"text":"It ships today."})"});
+  server_.on_http(
+      "POST", "/brain",
+      fakes::FakeResponse{
+          200, {{"Content-Type", "application/json"}}, R"({"text":"It ships today."})"});
   server_.start();
   const auto writer = ask(server_.url("/brain"));
   EXPECT_EQ(writer->writes, std::vector<std::string>{"It ships today."});
@@ -140,9 +141,9 @@ TEST_F(RemoteBrainClientTest, HttpJsonReplyIsWrittenAndFinished) {
 }
 
 TEST_F(RemoteBrainClientTest, HttpPlainTextReplyIsWrittenAsIs) {
-  server_.on_http("POST", "/brain",
-                  fakes::FakeResponse{200, {{"Content-Type", "text/plain; charset=utf-8"}},
-                                      "Plain words."});
+  server_.on_http(
+      "POST", "/brain",
+      fakes::FakeResponse{200, {{"Content-Type", "text/plain; charset=utf-8"}}, "Plain words."});
   server_.start();
   const auto writer = ask(server_.url("/brain"));
   EXPECT_EQ(writer->writes, std::vector<std::string>{"Plain words."});
@@ -151,8 +152,8 @@ TEST_F(RemoteBrainClientTest, HttpPlainTextReplyIsWrittenAsIs) {
 
 TEST_F(RemoteBrainClientTest, HttpJsonWithoutTextFails) {
   server_.on_http("POST", "/brain",
-                  fakes::FakeResponse{200, {{"Content-Type", "application/json"}},
-                                      R"({"reply":"wrong field"})"});
+                  fakes::FakeResponse{
+                      200, {{"Content-Type", "application/json"}}, R"({"reply":"wrong field"})"});
   server_.start();
   const auto writer = ask(server_.url("/brain"));
   EXPECT_TRUE(writer->writes.empty());
