@@ -5,20 +5,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/exception_text.hpp"
+
 namespace patter::dashboard {
-namespace {
-
-std::string describe(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "unknown error";
-  }
-}
-
-}  // namespace
 
 StoreWriter::StoreWriter(std::unique_ptr<SqliteDb> db, std::size_t capacity, std::size_t max_batch,
                          StoreEventHook on_event)
@@ -114,7 +103,7 @@ void StoreWriter::write_batch(std::vector<WriteJob>& batch) {
   std::uint64_t committed = 0;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (errors[i]) {
-      spdlog::error("call store: write failed: {}", describe(errors[i]));
+      spdlog::error("call store: write failed: {}", core::exception_text(errors[i]));
       if (batch[i].on_failed) batch[i].on_failed(errors[i]);
       continue;
     }

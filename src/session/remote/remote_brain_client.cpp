@@ -22,6 +22,7 @@
 #include "net/url.hpp"
 #include "net/ws_client.hpp"
 #include "session/remote/hmac_signature.hpp"
+#include "core/exception_text.hpp"
 
 namespace patter::session {
 
@@ -270,16 +271,6 @@ asio::awaitable<void> ask_remote(std::shared_ptr<Turn> turn, std::shared_ptr<net
   co_await std::move(pending);
 }
 
-std::string describe(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "unknown error";
-  }
-}
-
 }  // namespace
 
 HttpWsRemoteBrainClient::HttpWsRemoteBrainClient(asio::any_io_executor executor,
@@ -313,7 +304,7 @@ std::unique_ptr<Cancellable> HttpWsRemoteBrainClient::ask(const OnMessage& remot
       asio::bind_cancellation_slot(
           state->stop.slot(), [state, where = std::move(where)](const std::exception_ptr& error) {
             if (error) {
-              state->fail("remote on_message at " + where + " failed: " + describe(error));
+              state->fail("remote on_message at " + where + " failed: " + core::exception_text(error));
             }
             state->stop_network();
             state->socket.reset();

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "net/http_client.hpp"
+#include "core/exception_text.hpp"
 
 namespace patter::session {
 
@@ -119,16 +120,6 @@ asio::awaitable<void> run_webhook(std::shared_ptr<Invocation> invocation,
                                       (attempts == 1 ? " attempt: " : " attempts: ") + cause));
 }
 
-std::string describe(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "unknown error";
-  }
-}
-
 }  // namespace
 
 HttpToolWebhookClient::HttpToolWebhookClient(asio::any_io_executor executor,
@@ -165,7 +156,7 @@ std::unique_ptr<Cancellable> HttpToolWebhookClient::invoke(const Tool& tool, con
       asio::bind_cancellation_slot(
           invocation->stop.slot(), [invocation](const std::exception_ptr& error) {
             if (!error) return;
-            invocation->deliver(fallback_result("webhook tool failed: " + describe(error)));
+            invocation->deliver(fallback_result("webhook tool failed: " + core::exception_text(error)));
           }));
   return std::make_unique<InvocationHandle>(std::move(invocation));
 }
