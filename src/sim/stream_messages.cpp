@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "carriers/twilio/media_messages.hpp"
 #include "core/error.hpp"
 
 namespace patter::sim {
@@ -16,14 +17,6 @@ namespace json = boost::json;
 
 [[noreturn]] void fail(const std::string& detail) {
   throw core::Error(core::Errc::protocol_error, "stream message from the server: " + detail);
-}
-
-std::string encode_base64(std::span<const std::uint8_t> bytes) {
-  std::string text(4 * ((bytes.size() + 2) / 3), '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()), bytes.data(),
-                                      static_cast<int>(bytes.size()));
-  text.resize(static_cast<std::size_t>(written));
-  return text;
 }
 
 std::vector<std::uint8_t> decode_base64(std::string_view text) {
@@ -77,7 +70,7 @@ std::string TwilioStreamWriter::media(std::span<const std::uint8_t> mulaw,
   json::object media{{"track", "inbound"},
                      {"chunk", std::to_string(++chunk_)},
                      {"timestamp", std::to_string(timestamp_ms)},
-                     {"payload", encode_base64(mulaw)}};
+                     {"payload", carriers::twilio::twilio_base64(mulaw)}};
   return json::serialize(json::object{{"event", "media"},
                                       {"sequenceNumber", next_sequence()},
                                       {"streamSid", ids_.stream_sid},

@@ -44,14 +44,6 @@ std::optional<std::vector<std::uint8_t>> decode_base64(std::string_view text) {
   return bytes;
 }
 
-std::string encode_base64(std::span<const std::uint8_t> bytes) {
-  std::string text(4 * ((bytes.size() + 2) / 3), '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()), bytes.data(),
-                                      static_cast<int>(bytes.size()));
-  text.resize(static_cast<std::size_t>(written));
-  return text;
-}
-
 std::optional<std::uint64_t> parse_digits(std::string_view text) {
   std::uint64_t value = 0;
   const auto* end = text.data() + text.size();
@@ -202,12 +194,20 @@ MediaMessage parse_media_message(std::string_view json_text, std::size_t max_byt
 std::string media_json(std::string_view stream_sid, std::span<const std::uint8_t> mulaw) {
   return json::serialize(json::object{{"event", "media"},
                                       {"streamSid", stream_sid},
-                                      {"media", json::object{{"payload", encode_base64(mulaw)}}}});
+                                      {"media", json::object{{"payload", twilio_base64(mulaw)}}}});
 }
 
 std::string mark_json(std::string_view stream_sid, std::string_view name) {
   return json::serialize(json::object{
       {"event", "mark"}, {"streamSid", stream_sid}, {"mark", json::object{{"name", name}}}});
+}
+
+std::string twilio_base64(std::span<const std::uint8_t> bytes) {
+  std::string text(4 * ((bytes.size() + 2) / 3), '\0');
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()), bytes.data(),
+                                      static_cast<int>(bytes.size()));
+  text.resize(static_cast<std::size_t>(written));
+  return text;
 }
 
 std::string clear_json(std::string_view stream_sid) {
