@@ -5,7 +5,10 @@
 #include <spdlog/spdlog.h>
 
 #include "app/agent_config.hpp"
+#include "app/demo_command.hpp"
 #include "app/serve_command.hpp"
+#include "app/serve_config.hpp"
+#include "app/simulate_command.hpp"
 #include "server/text_conversation.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -38,7 +41,56 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   test->add_option("--log-level", test_log_level, "trace, debug, info, warn (default), error");
 
-  CLI11_PARSE(app, argc, argv);
+  patter::app::DemoOptions demo_options;
+  std::optional<std::string> demo_database;
+  bool demo_no_dashboard = false;
+  std::string demo_log_level = "warn";
+  auto* demo = app.add_subcommand(
+      "demo", "Start the example agent on a free local port and call it with the simulated caller");
+  demo->add_option("--agent", demo_options.agent, "Agent YAML file (default: the built-in examples/agent.yaml)")
+      ->check(CLI::ExistingFile);
+  demo->add_option("--script", demo_options.script,
+                   "Call script (default: the built-in examples/demo-call.yaml; see docs/simulator.md)")
+      ->check(CLI::ExistingFile);
+  demo->add_option("--recording", demo_options.recording, "Stereo WAV of the call (default patter-demo.wav)");
+  demo->add_option("--report", demo_options.report, "Write the caller's JSON report to this file (- for stdout)");
+  demo->add_option("--dashboard-db", demo_database,
+                   "SQLite file for the call record (default ~/.local/share/patter/calls.db)");
+  demo->add_flag("--no-dashboard", demo_no_dashboard, "Keep no call record");
+  demo->add_option("--log-level", demo_log_level, "trace, debug, info, warn (default), error");
+
+  patter::app::SimulateOptions simulate_options;
+  std::string simulate_log_level = "warn";
+  int simulate_max_duration_s = 600;
+  auto* simulate = app.add_subcommand("simulate", "Call a running server as Twilio would, following a script");
+  simulate->add_option("script", simulate_options.script, "Call script (see docs/simulator.md)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  simulate->add_option("--server", simulate_options.server_url,
+                       "The server as this machine reaches it (default http://127.0.0.1:8000)");
+  simulate->add_option("--public-host", simulate_options.public_host,
+                       "The server's twilio.public_host, for signatures (default: the --server host)");
+  simulate->add_option("--auth-token", simulate_options.auth_token,
+                       "Twilio auth token to sign with (default $TWILIO_AUTH_TOKEN; unsigned without)");
+  simulate->add_option("--stream-url", simulate_options.stream_url,
+                       "Skip the voice webhook and open this media stream URL");
+  simulate->add_option("--recording", simulate_options.recording, "Stereo WAV of the call");
+  simulate->add_option("--report", simulate_options.report, "Write the JSON report to this file (- for stdout)");
+  simulate->add_option("--max-duration", simulate_max_duration_s,
+                       "End the call after this many seconds (default 600)")
+      ->check(CLI::Range(1, 86400));
+  simulate->add_option("--log-level", simulate_log_level, "trace, debug, info, warn (default), error");
+
+  const auto init_cli_logging = [](const std::string& level_name) {
+    const auto level = patter::core::parse_log_level(level_name);
+    if (!level) {
+      throw patter::core::Error(patter::core::Errc::config_invalid,
+                                "--log-level must be trace, debug, info, warn or error");
+    }
+    patter::core::LogOptions log;
+    log.level = *level;
+    patter::core::init_logging(log);
+  };
 
   try {
     if (serve->parsed()) {
@@ -46,15 +98,21 @@ int main(int argc, char** argv) {
       patter::core::init_logging(config.log);
       return patter::app::run_serve(config, config_path);
     }
-    if (test->parsed()) {
-      patter::core::LogOptions log;
-      const auto level = patter::core::parse_log_level(test_log_level);
-      if (!level) {
-        std::cerr << "patter: --log-level must be trace, debug, info, warn or error\n";
-        return patter::core::exit_code(patter::core::Errc::config_invalid);
+    if (demo->parsed()) {
+      init_cli_logging(demo_log_level);
+      if (!demo_no_dashboard) {
+        demo_options.dashboard_database =
+            demo_database ? std::filesystem::path(*demo_database) : patter::app::default_database_path();
       }
-      log.level = *level;
-      patter::core::init_logging(log);
+      return patter::app::run_demo(demo_options, std::cout);
+    }
+    if (simulate->parsed()) {
+      init_cli_logging(simulate_log_level);
+      simulate_options.max_duration = std::chrono::seconds(simulate_max_duration_s);
+      return patter::app::run_simulate(simulate_options, std::cout);
+    }
+    if (test->parsed()) {
+      init_cli_logging(test_log_level);
       patter::app::ProviderRuntime runtime;
       auto file = patter::app::load_agent_file(agent_path, runtime);
       patter::CallCallbacks callbacks;

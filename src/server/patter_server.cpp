@@ -229,6 +229,8 @@ void PatterServer::start() {
     const auto& twilio_settings = *config.twilio;
     if (twilio_settings.auth_token.empty()) {
       spdlog::warn("TWILIO_AUTH_TOKEN is not set: Twilio webhooks will be rejected (503)");
+    } else if (!twilio_settings.use_rest_api) {
+      spdlog::info("the Twilio REST API is off: no outbound calls, transfers or recordings");
     } else {
       s.rest_http = std::make_unique<net::HttpClient>(s.rest_executor());
       twilio::TwilioRestOptions rest_options;
@@ -249,20 +251,22 @@ void PatterServer::start() {
       auto self = weak.lock();
       return self ? self->create_call(start, std::move(line), std::move(executor), clock) : nullptr;
     };
-    handlers.actions.hang_up = [weak](const std::string& sid) {
-      if (auto self = weak.lock()) {
-        self->spawn_rest([sid](twilio::TwilioRestClient& client) -> boost::asio::awaitable<void> {
-          co_await client.hang_up(sid);
-        }, "hang-up of " + sid);
-      }
-    };
-    handlers.actions.transfer = [weak](const std::string& sid, const std::string& target) {
-      if (auto self = weak.lock()) {
-        self->spawn_rest([sid, target](twilio::TwilioRestClient& client) -> boost::asio::awaitable<void> {
-          co_await client.update_call_twiml(sid, twilio::dial_twiml(target));
-        }, "transfer of " + sid);
-      }
-    };
+    if (s.rest) {
+      handlers.actions.hang_up = [weak](const std::string& sid) {
+        if (auto self = weak.lock()) {
+          self->spawn_rest([sid](twilio::TwilioRestClient& client) -> boost::asio::awaitable<void> {
+            co_await client.hang_up(sid);
+          }, "hang-up of " + sid);
+        }
+      };
+      handlers.actions.transfer = [weak](const std::string& sid, const std::string& target) {
+        if (auto self = weak.lock()) {
+          self->spawn_rest([sid, target](twilio::TwilioRestClient& client) -> boost::asio::awaitable<void> {
+            co_await client.update_call_twiml(sid, twilio::dial_twiml(target));
+          }, "transfer of " + sid);
+        }
+      };
+    }
     handlers.on_status = [weak](const TwilioStatus& status) {
       if (auto self = weak.lock()) self->on_status(status);
     };

@@ -25,6 +25,10 @@ struct TwilioSettings {
   std::string phone_number;  // E.164: outbound caller id, and the number auto-configured
   bool require_signature = true;
   bool configure_number = true;  // point the number's VoiceUrl here at start
+  // false: never call the REST API. Inbound calls still work (hanging up closes the media
+  // stream, which ends a <Connect> call); outbound calls, transfers, recordings, voicemail drops
+  // and number configuration do not.
+  bool use_rest_api = true;
 };
 
 struct PatterServerConfig {

@@ -28,7 +28,7 @@ void TwilioLine::hang_up() {
   if (actions_.hang_up) {
     actions_.hang_up(call_sid_);
   } else {
-    spdlog::warn("call {}: no Twilio credentials to hang up with; closing the media stream", call_sid_);
+    spdlog::info("call {}: no Twilio REST access; hanging up by closing the media stream", call_sid_);
   }
   socket_->close(1000, "call ended");
 }

@@ -127,6 +127,9 @@ core::TimePoint CallSession::vad_onset(const turn::VadEvent& event) const {
 
 void CallSession::reset_vad() {
   if (!vad_) return;
+  // A caller who has just stopped (the reply came before the VAD's minimum silence) stopped
+  // there: the turn keeps its end of speech.
+  if (const auto ended = vad_->end_at_silence()) on_vad_event(*ended);
   vad_->reset();
   vad_audio_samples_ = 0;
 }
@@ -135,7 +138,15 @@ void CallSession::on_vad_event(const turn::VadEvent& event) {
   const core::TimePoint onset = vad_onset(event);
   if (event.type == turn::VadEventType::speech_start) {
     speech_started_at_ = onset;
-    if (!user_stamps_.user_speech_start) user_stamps_.user_speech_start = onset;
+    // The caller is speaking again: where this speech ends is not known yet.
+    user_stamps_.user_speech_end.reset();
+    if (!user_stamps_.stt_final && pending_partial_.empty()) {
+      // Nothing was heard of the last utterance (or it already made its turn): this one starts
+      // the next turn.
+      user_stamps_.user_speech_start = onset;
+    } else if (!user_stamps_.user_speech_start) {
+      user_stamps_.user_speech_start = onset;
+    }
     set_state(UserState::speaking, std::nullopt);
     if (auto& fn = callbacks_.speech_edges.on_user_speech_started) {
       const UserSpeechStarted payload{core::elapsed_ms(core::TimePoint{}, onset),
@@ -154,7 +165,14 @@ void CallSession::on_vad_event(const turn::VadEvent& event) {
     begin_pending_barge_in();
     return;
   }
-  user_stamps_.user_speech_end = onset;
+  if (reply_ && !reply_->first_message && reply_->stamps.turn_commit && !reply_->stamps.user_speech_end &&
+      speech_started_at_ && *speech_started_at_ <= *reply_->stamps.turn_commit) {
+    // Speech-to-text ended this utterance's turn before the VAD had heard enough silence: the
+    // turn being answered is the one that ended here.
+    reply_->stamps.user_speech_end = onset;
+  } else {
+    user_stamps_.user_speech_end = onset;
+  }
   speech_started_at_.reset();
   set_state(UserState::listening, std::nullopt);
   if (auto& fn = callbacks_.speech_edges.on_user_speech_ended) {
@@ -249,6 +267,8 @@ void CallSession::on_final(const std::string& text) {
   }
   spdlog::debug("call {}: final transcript not committed ({}): {}", call_id(),
                 turn::to_string(verdict), text);
+  user_stamps_ = {};
+  if (speech_started_at_) user_stamps_.user_speech_start = speech_started_at_;
 }
 
 void CallSession::begin_pending_barge_in() {

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "net/asio_clock.hpp"
 #include "net/http_client.hpp"
+#include "net/url.hpp"
 #include "net/ws_client.hpp"
 #include "sim/caller_audio.hpp"
 #include "sim/media_session.hpp"
@@ -72,7 +73,13 @@ asio::awaitable<SimulatedCaller::Dialled> SimulatedCaller::dial() {
   }
   auto target = parse_stream_twiml(response.body);
   dialled.signed_url = resolve_stream_url(target.url, options_.webhook_url);
-  dialled.connect_url = options_.stream_url.empty() ? dialled.signed_url : options_.stream_url;
+  if (!options_.stream_url.empty()) {
+    dialled.connect_url = options_.stream_url;
+  } else if (!options_.stream_origin.empty()) {
+    dialled.connect_url = options_.stream_origin + net::parse_endpoint(dialled.signed_url).target;
+  } else {
+    dialled.connect_url = dialled.signed_url;
+  }
   dialled.parameters = std::move(target.parameters);
   co_return dialled;
 }

@@ -35,6 +35,10 @@ struct SimulatedCallerOptions {
   // Where to open the media WebSocket: required without a webhook; with one it overrides the
   // TwiML's <Stream url> (a server behind a tunnel reached locally).
   std::string stream_url;
+  // Where to open the media WebSocket instead of the TwiML's host, keeping its path and query
+  // ("ws://127.0.0.1:8000"): a server whose public host is a tunnel, called locally. Ignored
+  // when stream_url is set.
+  std::string stream_origin;
   std::string account_sid;  // AC…; empty: a random one
   // Needed when the script speaks text (say, barge_in); the process's one engine.
   std::shared_ptr<providers::EspeakEngine> speech;

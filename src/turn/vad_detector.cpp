@@ -81,6 +81,16 @@ std::optional<VadEvent> VadDetector::on_window(float probability) {
                   samples_to_ms(speech_end - speech_start_sample_), smoothed_};
 }
 
+std::optional<VadEvent> VadDetector::end_at_silence() {
+  if (!speaking_ || silence_run_samples_ == 0) return std::nullopt;
+  const std::int64_t speech_end = windows_done_ * window_samples_ - silence_run_samples_;
+  speaking_ = false;
+  speech_run_samples_ = 0;
+  silence_run_samples_ = 0;
+  return VadEvent{VadEventType::speech_end, samples_to_ms(speech_end),
+                  samples_to_ms(speech_end - speech_start_sample_), smoothed_};
+}
+
 void VadDetector::reset() {
   classifier_->reset();
   window_.clear();

@@ -49,6 +49,10 @@ class VadDetector {
   // starts again from zero.
   void reset();
 
+  // While speaking with a silence already begun but shorter than the minimum: ends the speech
+  // there (the speech_end event push() would have given once the silence was long enough) and
+  // returns it. Otherwise nothing changes. For when listening stops before the silence is decided.
+  std::optional<VadEvent> end_at_silence();
   [[nodiscard]] bool speaking() const { return speaking_; }
   [[nodiscard]] float smoothed_probability() const { return smoothed_; }
   [[nodiscard]] int sample_rate() const { return classifier_->sample_rate(); }

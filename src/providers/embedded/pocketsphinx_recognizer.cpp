@@ -73,11 +73,15 @@ DecoderPtr create_decoder(const RecognizerOptions& options, const std::string& g
   const std::string hmm = options.acoustic_model.string();
   const std::string dict = options.dictionary.string();
   const std::string lm = options.language_model.string();
+  // Dither: telephone silence is often exact digital zero, whose log energy would throw the
+  // cepstral mean and the decoder's voice detection far off for the next utterance. A fixed seed
+  // keeps recognition reproducible.
   cmd_ln_t* config = grammar.empty()
                          ? cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-dict",
-                                       dict.c_str(), "-lm", lm.c_str(), nullptr)
+                                       dict.c_str(), "-lm", lm.c_str(), "-dither", "yes", "-seed",
+                                       "1", nullptr)
                          : cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-dict",
-                                       dict.c_str(), nullptr);
+                                       dict.c_str(), "-dither", "yes", "-seed", "1", nullptr);
   if (config == nullptr) {
     throw core::Error(core::Errc::internal, "pocketsphinx rejected its configuration");
   }
@@ -213,6 +217,10 @@ struct PocketsphinxRecognizer::Decoding {
             logmath_exp(ps_get_logmath(decoder.get()), ps_get_prob(decoder.get()));
         result->confidence = std::clamp(probability, 0.0, 1.0);
         notify(callbacks.on_final, *result);
+      } else if (!last_partial.empty()) {
+        // A grammar search that never reached the end of a phrase has no final hypothesis; the
+        // words it did follow are still what the caller said, and better than silence.
+        notify(callbacks.on_final, Transcript{last_partial, 0.0});
       }
     }
     heard_speech = false;

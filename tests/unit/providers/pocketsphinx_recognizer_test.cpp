@@ -122,6 +122,32 @@ class PocketsphinxRecognizerTest : public ::testing::Test {
   static inline Samples* hello_8k = nullptr;
 };
 
+// A grammar search can end without reaching the end of any phrase (here the telephone-band first
+// utterance of a long phrase); the words it followed are still reported, rather than nothing.
+TEST(PocketsphinxRecognizerPartialPhraseTest, AnUnfinishedPhraseStillGivesTheWordsHeard) {
+  EspeakEngine engine;
+  SpeechOptions speech;
+  speech.voice = "en-us";
+  speech.sample_rate = 8000;
+  speech.rate_wpm = 150;
+  EspeakSynthesizer synthesizer(engine, speech);
+  const Samples words = synthesizer.synthesize_all("what are your opening hours", 20s);
+  Samples clip = noise(1.0, 8000);
+  clip.insert(clip.end(), words.begin(), words.end());
+  const Samples tail = noise(1.0, 8000);
+  clip.insert(clip.end(), tail.begin(), tail.end());
+
+  RecognizerOptions options;
+  options.phrases = {"what are your opening hours", "where are you", "book a table", "goodbye"};
+  options.input_sample_rate = 8000;
+  RecognitionLog log;
+  recognise(log, std::move(options), clip, 160);
+  EXPECT_TRUE(log.errors.empty());
+  const std::string heard = log.final_text();
+  EXPECT_FALSE(heard.empty());
+  EXPECT_TRUE(std::string_view("what are your opening hours").starts_with(heard)) << heard;
+}
+
 TEST_F(PocketsphinxRecognizerTest, GrammarModeRecognisesASingleWordOnTheWorkerThread) {
   RecognitionLog log;
   std::thread::id worker_thread;

@@ -122,6 +122,53 @@ TEST_F(CallSessionTurnTest, NormalTurnHasExactLatencies) {
                                       "metrics_collected"}));
 }
 
+TEST_F(CallSessionTurnTest, AnUtteranceWithoutWordsDoesNotDateTheNextTurn) {
+  h.llm->script_text("At twelve Harbour Street.", 200ms);
+  h.start();
+  h.caller(600ms, true);
+  h.caller(1000ms, false);
+  ASSERT_EQ(speech_ended_ms.size(), 1U) << "the first utterance ended with no transcript";
+  EXPECT_TRUE(h.session->metrics().turns().empty());
+
+  h.stt->script_final("Where are you?", 150ms);
+  h.caller(400ms, true);
+  h.caller(1000ms, false);
+  h.until_agent_quiet();
+
+  const auto& turns = h.session->metrics().turns();
+  ASSERT_EQ(turns.size(), 1U);
+  EXPECT_EQ(turns[0].user_text, "Where are you?");
+  // As in a normal turn, up to where the utterance falls on the VAD's 32 ms window grid.
+  EXPECT_NEAR(turns[0].latency.stt_ms, 742.0, 16.0);
+  ASSERT_EQ(speech_started_ms.size(), 2U);
+  ASSERT_EQ(speech_ended_ms.size(), 2U);
+  EXPECT_NEAR(turns[0].latency.user_speech_duration_ms.value_or(-1), speech_ended_ms[1] - speech_started_ms[1],
+              0.05);
+}
+
+// Recognisers with their own endpointing (pocketsphinx) can finish before the VAD decides the
+// caller stopped, and the reply can start before it too (450 ms < 576 ms of silence here); the
+// end of speech, dated at the silence onset, still dates the turn.
+TEST_F(CallSessionTurnTest, AFinalBeforeTheVadStopIsDatedFromTheSilenceOnset) {
+  h.llm->script_text("At twelve Harbour Street.", 50ms);
+  h.start();
+  h.caller(600ms, true);
+  h.caller(300ms, false);
+  h.stt->emit_final("Where are you?");
+  h.caller(20ms, false);
+  h.until_agent_quiet();
+
+  const auto& turns = h.session->metrics().turns();
+  ASSERT_EQ(turns.size(), 1U);
+  ASSERT_EQ(speech_ended_ms.size(), 1U);
+  // The silence began about 300 ms before the final (up to the VAD's 32 ms window grid).
+  EXPECT_NEAR(turns[0].latency.stt_ms, 300.0, 32.0);
+  EXPECT_NEAR(turns[0].latency.endpoint_ms.value_or(-1), 300.0, 32.0);
+  EXPECT_NEAR(turns[0].latency.agent_response_ms.value_or(-1), 300.0 + 50.0 + 100.0, 32.0);
+  EXPECT_NEAR(turns[0].latency.user_speech_duration_ms.value_or(-1), speech_ended_ms[0] - speech_started_ms[0],
+              0.05);
+}
+
 TEST_F(CallSessionTurnTest, FirstMessageStartsAtOnceAndIsPacedWithAMarkWindow) {
   h.agent.first_message = std::string(100, 'a');  // 1 s of audio
   h.tts->ttfb = 0ms;

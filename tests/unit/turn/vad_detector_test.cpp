@@ -117,6 +117,26 @@ TEST(VadDetectorTest, ShortSilenceDoesNotEndSpeechButMinimumSilenceDoes) {
   EXPECT_FALSE(harness.detector->speaking());
 }
 
+TEST(VadDetectorTest, EndAtSilenceClosesSpeechWhereTheSilenceBegan) {
+  Harness harness(concat({repeat(1, 4), repeat(0, 5), repeat(1, 4)}));
+  ASSERT_EQ(harness.push_windows(4).size(), 1U);
+  EXPECT_FALSE(harness.detector->end_at_silence()) << "no silence yet: the caller is still speaking";
+  EXPECT_TRUE(harness.detector->speaking());
+
+  EXPECT_TRUE(harness.push_windows(5).empty());
+  const auto ended = harness.detector->end_at_silence();
+  ASSERT_TRUE(ended);
+  EXPECT_EQ(ended->type, VadEventType::speech_end);
+  EXPECT_DOUBLE_EQ(ended->timestamp_ms, 4 * 32.0);
+  EXPECT_DOUBLE_EQ(ended->speech_duration_ms, 4 * 32.0);
+  EXPECT_FALSE(harness.detector->speaking());
+  EXPECT_FALSE(harness.detector->end_at_silence());
+
+  const auto events = harness.push_windows(4);
+  ASSERT_EQ(events.size(), 1U);
+  EXPECT_EQ(events[0].type, VadEventType::speech_start) << "speech after it starts anew";
+}
+
 TEST(VadDetectorTest, HysteresisKeepsSpeechBetweenTheThresholds) {
   Harness speaking(concat({repeat(1, 2), repeat(0.4F, 40)}));
   EXPECT_EQ(speaking.push_windows(42).size(), 1U);

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <ostream>
+
+#include "core/config.hpp"
+
+namespace patter::app {
+
+struct DemoOptions {
+  std::optional<std::filesystem::path> agent;   // default: the built-in examples/agent.yaml
+  std::optional<std::filesystem::path> script;  // default: the built-in examples/demo-call.yaml
+  std::filesystem::path recording = "patter-demo.wav";
+  std::optional<std::filesystem::path> report;  // JSON report of the simulated caller
+  std::filesystem::path dashboard_database;     // empty: keep no call record
+};
+
+// `patter demo`: starts a server on a free loopback port with the agent, places one simulated
+// Twilio call against it through the signed voice webhook and the media stream, and prints the
+// transcript and latency figures from both ends. Returns the exit status: 0 when the call ran
+// without errors and the server reported its end. Throws core::Error for bad files or options.
+int run_demo(const DemoOptions& options, std::ostream& out,
+             const core::EnvLookup& env = core::process_env());
+
+}  // namespace patter::app
