@@ -20,6 +20,7 @@
 #include "providers/embedded/espeak_tts.hpp"
 #include "providers/embedded/pocketsphinx_stt.hpp"
 #include "providers/embedded/rules_brain.hpp"
+#include "providers/llm/openai_chat_llm.hpp"
 #include "session/builtin_tools.hpp"
 
 namespace patter::app {
@@ -195,6 +196,39 @@ std::shared_ptr<LlmProvider> make_rules_brain(const ConfigNode& llm, const YAML:
   return construct<providers::RulesBrain>(llm, std::move(options));
 }
 
+// openai, groq, cerebras and openai_compatible: the Chat Completions clients.
+std::shared_ptr<LlmProvider> make_chat_llm(const ConfigNode& llm, const YAML::Node& /*raw*/,
+                                           const BuildContext& /*context*/) {
+  llm.reject_unknown_keys({"provider", "model", "base_url", "api_key", "temperature", "max_tokens",
+                           "organization", "request_timeout_ms", "first_token_timeout_ms"});
+  const auto& preset = *providers::find_chat_preset(llm.required_string("provider"));
+  auto config = providers::config_for(preset);
+  const bool self_hosted = preset.api_key_variable.empty();
+  // The key is read first so a file that lacks it says so before anything else.
+  config.api_key = self_hosted ? llm.string_or("api_key", "")
+                               : llm.credential("api_key", preset.api_key_variable);
+  config.base_url =
+      self_hosted ? llm.required_string("base_url") : llm.string_or("base_url", config.base_url);
+  if (!has_scheme(config.base_url, {"http", "https"})) {
+    throw llm.error_at("base_url",
+                       "expected an http:// or https:// URL, got " + in_quotes(config.base_url));
+  }
+  config.model = self_hosted ? llm.required_string("model") : llm.string_or("model", config.model);
+  if (config.model.empty()) throw llm.error_at("model", "must not be empty");
+  if (llm.has("temperature")) config.temperature = llm.number_or("temperature", 1.0, 0.0, 2.0);
+  if (llm.has("max_tokens")) {
+    config.max_tokens = static_cast<int>(llm.integer_or("max_tokens", 1, 1, 1'000'000));
+  }
+  if (const auto organization = llm.string_or("organization", ""); !organization.empty()) {
+    config.headers.emplace_back("OpenAI-Organization", organization);
+  }
+  config.request_timeout = milliseconds(
+      llm.integer_or("request_timeout_ms", config.request_timeout.count(), 1, 600'000));
+  config.first_token_timeout = milliseconds(
+      llm.integer_or("first_token_timeout_ms", config.first_token_timeout.count(), 1, 600'000));
+  return construct<providers::OpenAiChatLlm>(llm, std::move(config));
+}
+
 template <typename Provider>
 struct ProviderEntry {
   std::string_view name;
@@ -205,7 +239,11 @@ struct ProviderEntry {
 // The providers each section may name; cloud providers join these tables.
 constexpr std::array kSttProviders{ProviderEntry<SttProvider>{"pocketsphinx", &make_pocketsphinx}};
 constexpr std::array kTtsProviders{ProviderEntry<TtsProvider>{"espeak", &make_espeak}};
-constexpr std::array kLlmProviders{ProviderEntry<LlmProvider>{"rules", &make_rules_brain}};
+constexpr std::array kLlmProviders{ProviderEntry<LlmProvider>{"rules", &make_rules_brain},
+                                   ProviderEntry<LlmProvider>{"openai", &make_chat_llm},
+                                   ProviderEntry<LlmProvider>{"groq", &make_chat_llm},
+                                   ProviderEntry<LlmProvider>{"cerebras", &make_chat_llm},
+                                   ProviderEntry<LlmProvider>{"openai_compatible", &make_chat_llm}};
 
 template <typename Provider, std::size_t N>
 std::shared_ptr<Provider> build_provider(const ConfigNode& agent, const YAML::Node& raw_agent,

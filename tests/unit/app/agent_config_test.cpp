@@ -374,9 +374,9 @@ TEST(AgentYamlErrors, UnknownProviderListsTheKnownOnes) {
             "providers: pocketsphinx)");
   EXPECT_EQ(error_of("agent:\n  system_prompt: x\n  tts:\n    voice: en\n"),
             "agent.yaml:4:5: agent.tts.provider: is required (known providers: espeak)");
-  EXPECT_EQ(error_of("agent:\n  system_prompt: x\n  llm:\n    provider: openai\n"),
-            "agent.yaml:4:15: agent.llm.provider: unknown provider \"openai\" (known "
-            "providers: rules)");
+  EXPECT_EQ(error_of("agent:\n  system_prompt: x\n  llm:\n    provider: anthropic\n"),
+            "agent.yaml:4:15: agent.llm.provider: unknown provider \"anthropic\" (known "
+            "providers: rules, openai, groq, cerebras, openai_compatible)");
 }
 
 TEST(AgentYamlErrors, ToolNames) {
