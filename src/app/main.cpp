@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/agent_config.hpp"
+#include "app/dashboard_command.hpp"
 #include "app/demo_command.hpp"
 #include "app/serve_command.hpp"
 #include "app/serve_config.hpp"
@@ -57,6 +58,10 @@ int main(int argc, char** argv) {
   demo->add_option("--dashboard-db", demo_database,
                    "SQLite file for the call record (default ~/.local/share/patter/calls.db)");
   demo->add_flag("--no-dashboard", demo_no_dashboard, "Keep no call record");
+  demo->add_option("--llm-base-url", demo_options.llm_base_url,
+                   "Answer with this OpenAI-compatible server (default: OpenAI when $OPENAI_API_KEY is set, "
+                   "else keyword rules)");
+  demo->add_option("--llm-model", demo_options.llm_model, "Model for --llm-base-url or OpenAI");
   demo->add_option("--log-level", demo_log_level, "trace, debug, info, warn (default), error");
 
   patter::app::SimulateOptions simulate_options;
@@ -80,6 +85,25 @@ int main(int argc, char** argv) {
                        "End the call after this many seconds (default 600)")
       ->check(CLI::Range(1, 86400));
   simulate->add_option("--log-level", simulate_log_level, "trace, debug, info, warn (default), error");
+
+  patter::app::DashboardCommandOptions dashboard_options;
+  std::optional<std::string> dashboard_database;
+  std::optional<std::string> dashboard_log_dir;
+  std::string dashboard_web_root;
+  std::string dashboard_log_level = "info";
+  auto* dashboard = app.add_subcommand("dashboard", "Serve the web dashboard over stored calls (takes no calls)");
+  dashboard->add_option("--log-dir", dashboard_log_dir, "Load the calls of this call log (PATTER_LOG_DIR layout)")
+      ->check(CLI::ExistingDirectory);
+  dashboard->add_option("--host", dashboard_options.host, "Address to bind (default 127.0.0.1, loopback only)");
+  dashboard->add_option("--port", dashboard_options.port, "Port to listen on (default 8000; 0 picks a free port)");
+  dashboard->add_option("--dashboard-db", dashboard_database,
+                        "SQLite call store (default ~/.local/share/patter/calls.db; with --log-dir a private one)");
+  dashboard->add_option("--token", dashboard_options.token,
+                        "Token the API requires (default $PATTER_DASHBOARD_TOKEN; needed beyond loopback)");
+  dashboard->add_option("--web-root", dashboard_web_root, "Folder of the built web app (default: searched)");
+  dashboard->add_option("--log-level", dashboard_log_level, "trace, debug, info (default), warn, error");
+
+  CLI11_PARSE(app, argc, argv);
 
   const auto init_cli_logging = [](const std::string& level_name) {
     const auto level = patter::core::parse_log_level(level_name);
@@ -105,6 +129,13 @@ int main(int argc, char** argv) {
             demo_database ? std::filesystem::path(*demo_database) : patter::app::default_database_path();
       }
       return patter::app::run_demo(demo_options, std::cout);
+    }
+    if (dashboard->parsed()) {
+      init_cli_logging(dashboard_log_level);
+      if (dashboard_database) dashboard_options.database = *dashboard_database;
+      if (dashboard_log_dir) dashboard_options.log_dir = *dashboard_log_dir;
+      dashboard_options.web_root = dashboard_web_root;
+      return patter::app::run_dashboard(dashboard_options, std::cout);
     }
     if (simulate->parsed()) {
       init_cli_logging(simulate_log_level);

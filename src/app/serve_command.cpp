@@ -40,6 +40,7 @@ int run_serve(const ServeConfig& config, const std::optional<std::string>& confi
   server_config.dashboard = config.dashboard.enabled;
   server_config.database = config.dashboard.database;
   server_config.dashboard_token = config.dashboard.token;
+  server_config.dashboard_web_root = config.dashboard.web_root;
   try {
     if (config.has_agent && config_path) {
       agent = load_agent_file(*config_path, providers);

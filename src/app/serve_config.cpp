@@ -32,7 +32,7 @@ constexpr std::string_view kDashboardTokenVariable = "PATTER_DASHBOARD_TOKEN";
 
 server::TwilioSettings load_twilio_settings(const core::ConfigNode& twilio) {
   twilio.reject_unknown_keys({"account_sid", "auth_token", "public_host", "phone_number",
-                              "require_signature", "configure_number", "api_base_url"});
+                              "require_signature", "configure_number", "use_rest_api", "api_base_url"});
   server::TwilioSettings settings;
   settings.account_sid = twilio.optional_credential("account_sid", "TWILIO_ACCOUNT_SID").value_or("");
   settings.auth_token = twilio.optional_credential("auth_token", "TWILIO_AUTH_TOKEN").value_or("");
@@ -43,6 +43,7 @@ server::TwilioSettings load_twilio_settings(const core::ConfigNode& twilio) {
   }
   settings.require_signature = twilio.boolean_or("require_signature", true);
   settings.configure_number = twilio.boolean_or("configure_number", true);
+  settings.use_rest_api = twilio.boolean_or("use_rest_api", true);
   settings.api_base_url = twilio.string_or("api_base_url", settings.api_base_url);
   return settings;
 }
@@ -86,9 +87,10 @@ ServeConfig load_serve_config(const std::optional<std::string>& path,
         "level", "info", {"trace", "debug", "info", "warn", "error", "critical", "off"}));
 
     const auto dashboard = root.section("dashboard");
-    dashboard.reject_unknown_keys({"enabled", "database", "token"});
+    dashboard.reject_unknown_keys({"enabled", "database", "token", "web_root"});
     config.dashboard.enabled = dashboard.boolean_or("enabled", true);
     config.dashboard.database = dashboard.string_or("database", "");
+    config.dashboard.web_root = dashboard.string_or("web_root", "");
     config.dashboard.token =
         dashboard.optional_credential("token", kDashboardTokenVariable).value_or("");
   } else if (const char* token = std::getenv(std::string(kDashboardTokenVariable).c_str())) {

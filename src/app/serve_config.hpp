@@ -18,6 +18,7 @@ struct DashboardConfig {
   bool enabled = true;
   std::filesystem::path database;  // SQLite file; see default_database_path()
   std::string token;               // required when the server listens beyond loopback
+  std::filesystem::path web_root;  // the built SPA served at /; empty: searched
 };
 
 struct ServeConfig {

@@ -76,10 +76,12 @@ bool CallStore::update_call_status(StatusUpdate update) {
   });
 }
 
-bool CallStore::record_turn(std::string call_id, session::TurnMetrics turn) {
+bool CallStore::record_turn(std::string call_id, session::TurnMetrics turn, TurnTranscript transcript) {
   require_call_id(call_id);
-  return submit(WritePriority::update, [call_id = std::move(call_id), turn = std::move(turn)](
-                                           SqliteDb& db) { return write_turn(db, call_id, turn); });
+  const bool mirror = transcript == TurnTranscript::mirror;
+  return submit(WritePriority::update, [call_id = std::move(call_id), turn = std::move(turn), mirror](SqliteDb& db) {
+    return write_turn(db, call_id, turn, mirror);
+  });
 }
 
 bool CallStore::append_transcript(std::string call_id, TranscriptEntry entry) {

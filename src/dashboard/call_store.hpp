@@ -49,7 +49,10 @@ class CallStore {
   bool record_call_initiated(CallInfo info);
   bool record_call_start(CallInfo info);
   bool update_call_status(StatusUpdate update);  // a terminal status is never rejected
-  bool record_turn(std::string call_id, session::TurnMetrics turn);
+  // A new turn's words are mirrored into the transcript unless the caller feeds the transcript
+  // line by line itself (append_transcript), as the server does.
+  enum class TurnTranscript : std::uint8_t { mirror, leave };
+  bool record_turn(std::string call_id, session::TurnMetrics turn, TurnTranscript transcript = TurnTranscript::mirror);
   bool append_transcript(std::string call_id, TranscriptEntry entry);
   // Never rejected.
   void record_call_end(CallEnd end);

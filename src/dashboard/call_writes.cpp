@@ -269,9 +269,9 @@ std::vector<StoreEvent> write_call_status(SqliteDb& db, const StatusUpdate& upda
 }
 
 std::vector<StoreEvent> write_turn(SqliteDb& db, const std::string& call_id,
-                                   const session::TurnMetrics& turn) {
+                                   const session::TurnMetrics& turn, bool mirror) {
   if (!find_call_row(db, call_id)) return {};
-  store_turn(db, call_id, turn, true);
+  store_turn(db, call_id, turn, mirror);
   refresh_turns_count(db, call_id, to_unix_ms(turn.timestamp));
   return {make_event("turn_complete", {{"call_id", call_id}, {"turn", turn_to_json(turn)}})};
 }

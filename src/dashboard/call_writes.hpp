@@ -21,9 +21,9 @@ std::vector<StoreEvent> write_call_start(SqliteDb& db, const CallInfo& info);
 // Appends to the status history; a terminal status ends an open call, and patches one that
 // already ended without creating a second record.
 std::vector<StoreEvent> write_call_status(SqliteDb& db, const StatusUpdate& update);
-// Inserts or replaces one turn; a new turn is mirrored into the transcript.
+// Inserts or replaces one turn; a new turn is mirrored into the transcript when `mirror`.
 std::vector<StoreEvent> write_turn(SqliteDb& db, const std::string& call_id,
-                                   const session::TurnMetrics& turn);
+                                   const session::TurnMetrics& turn, bool mirror);
 std::vector<StoreEvent> write_transcript_entry(SqliteDb& db, const std::string& call_id,
                                                const TranscriptEntry& entry);
 // Completes the existing record in place (turns, transcript, caller and callee survive an

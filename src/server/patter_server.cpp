@@ -16,6 +16,7 @@
 #include "dashboard/api_routes.hpp"
 #include "dashboard/call_store.hpp"
 #include "dashboard/dashboard_events.hpp"
+#include "dashboard/static_routes.hpp"
 #include "net/asio_executor.hpp"
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
@@ -275,6 +276,8 @@ void PatterServer::start() {
     };
     add_twilio_routes(s.router, std::move(webhook_config), std::move(handlers), s.tickets);
   }
+  // Last: the SPA's routes take every GET path no other route took.
+  if (config.dashboard) dashboard::add_dashboard_web(s.router, config.dashboard_web_root);
 
   net::ServerOptions options;
   options.host = config.host;

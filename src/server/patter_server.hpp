@@ -39,6 +39,7 @@ struct PatterServerConfig {
   bool dashboard = true;
   std::filesystem::path database;
   std::string dashboard_token;
+  std::filesystem::path dashboard_web_root;  // the built SPA; empty: searched (see dashboard/web_root.hpp)
   std::optional<TwilioSettings> twilio;
   std::string voicemail_message;
   bool recording = false;

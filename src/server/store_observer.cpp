@@ -39,7 +39,8 @@ void StoreCallObserver::transcript_line(const std::string& call_id, const Histor
 }
 
 void StoreCallObserver::turn_completed(const std::string& call_id, const TurnMetrics& turn) {
-  store_.record_turn(call_id, turn);
+  // transcript_line() already stored this turn's words.
+  store_.record_turn(call_id, turn, dashboard::CallStore::TurnTranscript::leave);
 }
 
 void StoreCallObserver::call_ended(const CallEndEvent& event) {

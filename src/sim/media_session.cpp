@@ -155,12 +155,13 @@ void MediaSession::handle_message(const net::WsMessage& message) {
   const auto position = now();
   if (const auto* media = std::get_if<AgentMedia>(&parsed)) {
     ++frames_received_;
+    if (!clears_.empty() && !clears_.back().next_media) clears_.back().next_media = position;
     playout_.push_audio(position, media->mulaw);
   } else if (auto* mark = std::get_if<AgentMark>(&parsed)) {
     playout_.push_mark(position, std::move(mark->name));
     echo(playout_.take_due_marks(position));
   } else if (std::holds_alternative<AgentClear>(parsed)) {
-    ++clears_received_;
+    clears_.push_back(ClearSeen{position, std::nullopt});
     echo(playout_.clear(position));
   }
 }

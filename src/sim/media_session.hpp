@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,12 @@ struct CallerUtterance {
   SamplePos end = -1;    // just past the last sample, once all of it was sent
 
   [[nodiscard]] bool finished() const { return end >= 0; }
+};
+
+// A clear from the server, and when the next agent media message came after it.
+struct ClearSeen {
+  SamplePos at = 0;
+  std::optional<SamplePos> next_media;
 };
 
 // Twilio's side of one Media Streams WebSocket. A sender sends one 160-byte μ-law frame every
@@ -58,7 +65,8 @@ class MediaSession : public std::enable_shared_from_this<MediaSession> {
   [[nodiscard]] std::size_t frames_sent() const { return frames_sent_; }
   [[nodiscard]] std::size_t frames_received() const { return frames_received_; }
   [[nodiscard]] const std::vector<std::string>& marks_echoed() const { return marks_echoed_; }
-  [[nodiscard]] std::size_t clears_received() const { return clears_received_; }
+  [[nodiscard]] std::size_t clears_received() const { return clears_.size(); }
+  [[nodiscard]] const std::vector<ClearSeen>& clears() const { return clears_; }
   [[nodiscard]] const std::vector<std::string>& errors() const { return errors_; }
 
  private:
@@ -83,7 +91,7 @@ class MediaSession : public std::enable_shared_from_this<MediaSession> {
   std::size_t frames_sent_ = 0;
   std::size_t frames_received_ = 0;
   std::vector<std::string> marks_echoed_;
-  std::size_t clears_received_ = 0;
+  std::vector<ClearSeen> clears_;
   std::vector<std::string> errors_;
   bool stopping_ = false;
   bool closed_by_server_ = false;

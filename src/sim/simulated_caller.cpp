@@ -43,7 +43,7 @@ SimulatedCaller::SimulatedCaller(CallScript script, SimulatedCallerOptions optio
                       "the simulated caller needs a voice webhook URL or a stream URL");
   }
   ids_.account_sid = options_.account_sid.empty() ? random_sid("AC") : options_.account_sid;
-  ids_.call_sid = random_sid("CA");
+  ids_.call_sid = options_.call_sid.empty() ? random_sid("CA") : options_.call_sid;
   ids_.stream_sid = random_sid("MZ");
 }
 
@@ -136,6 +136,10 @@ asio::awaitable<SimulationResult> SimulatedCaller::run() {
   result.frames_received = session->frames_received();
   result.marks_echoed = session->marks_echoed();
   result.clears_received = session->clears_received();
+  for (const auto& clear : session->clears()) {
+    result.clears.push_back(ClearReport{
+        to_ms(clear.at), clear.next_media ? std::optional(to_ms(*clear.next_media - clear.at)) : std::nullopt});
+  }
   result.errors = runner.errors();
   result.errors.insert(result.errors.end(), session->errors().begin(), session->errors().end());
   result.recording = stereo_recording(session->caller_samples(), session->playout().samples(),

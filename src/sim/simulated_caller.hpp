@@ -40,6 +40,8 @@ struct SimulatedCallerOptions {
   // when stream_url is set.
   std::string stream_origin;
   std::string account_sid;  // AC…; empty: a random one
+  // CA…; empty: a random one. An outbound call's stream carries the SID the REST API returned.
+  std::string call_sid;
   // Needed when the script speaks text (say, barge_in); the process's one engine.
   std::shared_ptr<providers::EspeakEngine> speech;
   // Must tick in real time; null: steady time on the calling coroutine's executor.

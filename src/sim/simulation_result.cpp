@@ -84,6 +84,11 @@ std::string SimulationResult::to_json() const {
   }
   json::array marks;
   for (const auto& mark : marks_echoed) marks.push_back(json::value(mark));
+  json::array clear_list;
+  for (const auto& clear : clears) {
+    clear_list.push_back(json::object{{"at_ms", clear.at_ms},
+                                      {"next_media_after_ms", optional_ms(clear.next_media_after_ms)}});
+  }
   json::array error_list;
   for (const auto& error : errors) error_list.push_back(json::value(error));
   return json::serialize(json::object{
@@ -101,6 +106,7 @@ std::string SimulationResult::to_json() const {
       {"frames_received", frames_received},
       {"marks_echoed", std::move(marks)},
       {"clears_received", clears_received},
+      {"clears", std::move(clear_list)},
       {"errors", std::move(error_list)},
   });
 }

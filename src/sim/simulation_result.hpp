@@ -24,6 +24,13 @@ struct TurnMetrics {
   std::optional<double> agent_stop_ms;
 };
 
+// A clear the server sent. A server that stops its audio at once sends no media after it until
+// its next reply.
+struct ClearReport {
+  double at_ms = 0;
+  std::optional<double> next_media_after_ms;  // from the clear to the next agent media message
+};
+
 struct TranscriptLine {
   double at_ms = 0;
   std::string text;  // the scripted words; "[wav file.wav]" and "[dtmf 5]" for the others
@@ -42,6 +49,7 @@ struct SimulationResult {
   std::size_t frames_received = 0;  // agent media messages
   std::vector<std::string> marks_echoed;
   std::size_t clears_received = 0;
+  std::vector<ClearReport> clears;
   std::vector<std::string> errors;
   // Stereo 8 kHz PCM16: left the caller, right the agent as the caller heard it.
   audio::WavAudio recording;
