@@ -84,6 +84,13 @@ bool CallStore::record_turn(std::string call_id, session::TurnMetrics turn, Turn
   });
 }
 
+bool CallStore::record_telephony_price(std::string call_id, double price) {
+  require_call_id(call_id);
+  return submit(WritePriority::update, [call_id = std::move(call_id), price](SqliteDb& db) {
+    return write_telephony_price(db, call_id, price);
+  });
+}
+
 bool CallStore::append_transcript(std::string call_id, TranscriptEntry entry) {
   require_call_id(call_id);
   return submit(WritePriority::update,

@@ -54,6 +54,8 @@ class CallStore {
   enum class TurnTranscript : std::uint8_t { mirror, leave };
   bool record_turn(std::string call_id, session::TurnMetrics turn, TurnTranscript transcript = TurnTranscript::mirror);
   bool append_transcript(std::string call_id, TranscriptEntry entry);
+  // What the carrier billed for the call (USD), replacing the estimate.
+  bool record_telephony_price(std::string call_id, double price);
   // Never rejected.
   void record_call_end(CallEnd end);
   // Soft-deletes the given ended calls (active ones are skipped); resolves to the ids hidden.

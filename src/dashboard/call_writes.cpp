@@ -154,7 +154,9 @@ void store_call_metrics(SqliteDb& db, const std::string& call_id,
                         const session::CallMetrics& metrics) {
   auto statement = db.cached(
       "UPDATE calls SET duration_s = ?2, cost_stt = ?3, cost_tts = ?4, cost_llm = ?5,"
-      " cost_telephony = ?6, cost_total = ?7, cost_llm_cached_savings = ?8,"
+      " cost_telephony = CASE WHEN telephony_billed THEN cost_telephony ELSE ?6 END,"
+      " cost_total = CASE WHEN telephony_billed THEN ?7 - ?6 + cost_telephony ELSE ?7 END,"
+      " cost_llm_cached_savings = ?8,"
       " latency_avg_ms = ?9, latency_p50_ms = ?10, latency_p90_ms = ?11, latency_p95_ms = ?12,"
       " latency_p99_ms = ?13,"
       " provider_mode = CASE WHEN ?14 = '' THEN provider_mode ELSE ?14 END,"
@@ -274,6 +276,15 @@ std::vector<StoreEvent> write_turn(SqliteDb& db, const std::string& call_id,
   store_turn(db, call_id, turn, mirror);
   refresh_turns_count(db, call_id, to_unix_ms(turn.timestamp));
   return {make_event("turn_complete", {{"call_id", call_id}, {"turn", turn_to_json(turn)}})};
+}
+
+std::vector<StoreEvent> write_telephony_price(SqliteDb& db, const std::string& call_id, double price) {
+  auto statement = db.cached(
+      "UPDATE calls SET cost_total = cost_total - cost_telephony + ?2, cost_telephony = ?2,"
+      " telephony_billed = 1 WHERE call_id = ?1");
+  statement->bind(1, call_id).bind(2, price);
+  statement->run();
+  return {};
 }
 
 std::vector<StoreEvent> write_transcript_entry(SqliteDb& db, const std::string& call_id,

@@ -24,6 +24,9 @@ std::vector<StoreEvent> write_call_status(SqliteDb& db, const StatusUpdate& upda
 // Inserts or replaces one turn; a new turn is mirrored into the transcript when `mirror`.
 std::vector<StoreEvent> write_turn(SqliteDb& db, const std::string& call_id,
                                    const session::TurnMetrics& turn, bool mirror);
+// The carrier's billed price replaces the telephony estimate, now and when the call's final
+// metrics arrive later.
+std::vector<StoreEvent> write_telephony_price(SqliteDb& db, const std::string& call_id, double price);
 std::vector<StoreEvent> write_transcript_entry(SqliteDb& db, const std::string& call_id,
                                                const TranscriptEntry& entry);
 // Completes the existing record in place (turns, transcript, caller and callee survive an

@@ -11,7 +11,7 @@ namespace {
 
 // Migration N (1-based) takes the database from user_version N-1 to N. Never edit a shipped
 // entry: append a new one.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE calls (
   call_id TEXT PRIMARY KEY,
@@ -85,6 +85,10 @@ CREATE TABLE transcript (
   timestamp INTEGER NOT NULL,
   PRIMARY KEY (call_id, seq)
 ) WITHOUT ROWID;
+)sql",
+    // cost_telephony holds the carrier's billed price once known (1), not the estimate (0).
+    R"sql(
+ALTER TABLE calls ADD COLUMN telephony_billed INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

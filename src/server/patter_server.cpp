@@ -1,7 +1,11 @@
 #include "server/patter_server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -115,6 +119,28 @@ struct PatterServer::State : std::enable_shared_from_this<PatterServer::State> {
     }
   }
 
+  // Holds the server only while asking, not while waiting, so a stop is never held up by it.
+  static boost::asio::awaitable<void> look_up_price(std::weak_ptr<State> weak, std::string call_sid) {
+    std::vector<std::chrono::milliseconds> delays;
+    if (auto self = weak.lock()) delays = self->config.twilio->price_lookup_delays;
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+    for (const auto delay : delays) {
+      timer.expires_after(delay);
+      const auto [waited] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+      auto self = weak.lock();
+      if (waited || !self) co_return;
+      try {
+        if (const auto price = co_await self->rest->fetch_call_price(call_sid)) {
+          spdlog::info("call {}: Twilio billed ${:.4f}", call_sid, *price);
+          self->store->record_telephony_price(call_sid, *price);
+          co_return;
+        }
+      } catch (const std::exception& error) {
+        spdlog::warn("call {}: price lookup failed: {}", call_sid, error.what());
+      }
+    }
+  }
+
   std::shared_ptr<session::CallSession> create_call(const twilio::Start& start,
                                                     std::shared_ptr<session::CarrierLink> line,
                                                     std::shared_ptr<Executor> executor, core::Clock& clock) {
@@ -164,6 +190,9 @@ struct PatterServer::State : std::enable_shared_from_this<PatterServer::State> {
 
   void on_status(const TwilioStatus& status) {
     if (!store) return;
+    if (status.status == "completed" && rest && !config.twilio->price_lookup_delays.empty()) {
+      boost::asio::co_spawn(rest_executor(), look_up_price(weak_from_this(), status.call_sid), boost::asio::detached);
+    }
     dashboard::StatusUpdate update;
     update.call_id = status.call_sid;
     update.status = status.status;

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <patter/agent.hpp>
 #include <patter/callbacks.hpp>
@@ -29,6 +30,10 @@ struct TwilioSettings {
   // stream, which ends a <Connect> call); outbound calls, transfers, recordings, voicemail drops
   // and number configuration do not.
   bool use_rest_api = true;
+  // After a call completes, its billed price is fetched after each of these delays until Twilio
+  // has one (it appears some seconds to minutes later); it replaces the estimate in the store.
+  std::vector<std::chrono::milliseconds> price_lookup_delays{std::chrono::seconds(5), std::chrono::seconds(30),
+                                                             std::chrono::seconds(120)};
 };
 
 struct PatterServerConfig {

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/algorithm/string/predicate.hpp>
+#include <boost/json.hpp>
+
 #include <charconv>
 
 #include "carriers/twilio/sid.hpp"
@@ -33,9 +36,36 @@ std::string first_field(const net::NameValuePairs& form, std::string_view a, std
   return value.empty() ? field(form, b) : value;
 }
 
-// Checks the signature of a form webhook. Returns the response to send when it fails.
-std::optional<net::HttpResponse> check_signature(const Shared& shared, const net::HttpRequest& request,
-                                                 const net::NameValuePairs& form) {
+bool has_json_body(const net::HttpRequest& request) {
+  const auto type = request.header("Content-Type").value_or("");
+  return type.size() >= 16 && boost::algorithm::istarts_with(type, "application/json");
+}
+
+// A JSON webhook's top-level members as fields (strings as they are, other values as JSON text).
+std::optional<net::NameValuePairs> json_fields(const std::string& body) {
+  boost::system::error_code error;
+  const auto parsed = boost::json::parse(body, error);
+  if (error || !parsed.is_object()) return std::nullopt;
+  net::NameValuePairs fields;
+  for (const auto& [name, value] : parsed.get_object()) {
+    fields.emplace_back(std::string(name),
+                        value.is_string() ? std::string(value.get_string()) : boost::json::serialize(value));
+  }
+  return fields;
+}
+
+// Reads a webhook's fields (form or JSON body) into `fields` and checks its signature. Returns
+// the response to send when it is refused.
+std::optional<net::HttpResponse> read_webhook(const Shared& shared, const net::HttpRequest& request,
+                                              net::NameValuePairs& fields) {
+  const bool json = has_json_body(request);
+  if (json) {
+    auto parsed = json_fields(request.body);
+    if (!parsed) return net::HttpResponse::error(400, "the body is not a JSON object");
+    fields = std::move(*parsed);
+  } else {
+    fields = request.form();
+  }
   if (!shared.config.require_signature) return std::nullopt;
   if (shared.config.auth_token.empty()) {
     spdlog::error("{}: rejected (503): TWILIO_AUTH_TOKEN is not configured, so its signature cannot be checked",
@@ -44,8 +74,10 @@ std::optional<net::HttpResponse> check_signature(const Shared& shared, const net
   }
   const std::string url = "https://" + shared.config.public_host + request.target;
   const auto signature = request.header("X-Twilio-Signature").value_or("");
-  const twilio::FormParams params(form.begin(), form.end());
-  const auto check = twilio::validate_form_request(shared.config.auth_token, url, params, signature);
+  const auto check =
+      json ? twilio::validate_json_request(shared.config.auth_token, url, request.body, signature)
+           : twilio::validate_form_request(shared.config.auth_token, url,
+                                           twilio::FormParams(fields.begin(), fields.end()), signature);
   if (check == twilio::SignatureCheck::ok) return std::nullopt;
   spdlog::warn("{}: rejected (403): {} for {}", request.path, twilio::to_string(check), url);
   return net::HttpResponse::error(403, "invalid Twilio signature");
@@ -80,8 +112,8 @@ void add_twilio_routes(net::Router& router, TwilioWebhookConfig config, TwilioRo
   auto shared = std::make_shared<Shared>(Shared{std::move(config), std::move(handlers), std::move(tickets)});
 
   router.post("/webhooks/twilio/voice", [shared](net::HttpRequest& request) -> boost::asio::awaitable<net::HttpResponse> {
-    const auto form = request.form();
-    if (auto rejected = check_signature(*shared, request, form)) co_return std::move(*rejected);
+    net::NameValuePairs form;
+    if (auto rejected = read_webhook(*shared, request, form)) co_return std::move(*rejected);
     const std::string call_sid = field(form, "CallSid");
     if (!twilio::is_valid_sid(call_sid, twilio::SidKind::call)) {
       co_return net::HttpResponse::error(400, "CallSid is missing or malformed");
@@ -97,8 +129,8 @@ void add_twilio_routes(net::Router& router, TwilioWebhookConfig config, TwilioRo
   });
 
   router.post("/webhooks/twilio/status", [shared](net::HttpRequest& request) -> boost::asio::awaitable<net::HttpResponse> {
-    const auto form = request.form();
-    if (auto rejected = check_signature(*shared, request, form)) co_return std::move(*rejected);
+    net::NameValuePairs form;
+    if (auto rejected = read_webhook(*shared, request, form)) co_return std::move(*rejected);
     TwilioStatus status;
     status.call_sid = field(form, "CallSid");
     status.status = field(form, "CallStatus");
@@ -118,24 +150,24 @@ void add_twilio_routes(net::Router& router, TwilioWebhookConfig config, TwilioRo
   });
 
   router.post("/webhooks/twilio/amd", [shared](net::HttpRequest& request) -> boost::asio::awaitable<net::HttpResponse> {
-    const auto form = request.form();
-    if (auto rejected = check_signature(*shared, request, form)) co_return std::move(*rejected);
+    net::NameValuePairs form;
+    if (auto rejected = read_webhook(*shared, request, form)) co_return std::move(*rejected);
     const std::string call_sid = field(form, "CallSid");
     if (!twilio::is_valid_sid(call_sid, twilio::SidKind::call)) {
       co_return net::HttpResponse::error(400, "CallSid is missing or malformed");
     }
     const std::string answered_by = field(form, "AnsweredBy");
     spdlog::info("call {}: answered by {}", call_sid, answered_by.empty() ? "unknown" : answered_by);
-    if ((answered_by == "machine_end_beep" || answered_by == "machine_end_silence") &&
-        shared->handlers.on_machine_end) {
+    // machine_end_beep, machine_end_silence, machine_end_other: the greeting is over.
+    if (answered_by.starts_with("machine_end_") && shared->handlers.on_machine_end) {
       shared->handlers.on_machine_end(call_sid);
     }
     co_return no_content();
   });
 
   router.post("/webhooks/twilio/recording", [shared](net::HttpRequest& request) -> boost::asio::awaitable<net::HttpResponse> {
-    const auto form = request.form();
-    if (auto rejected = check_signature(*shared, request, form)) co_return std::move(*rejected);
+    net::NameValuePairs form;
+    if (auto rejected = read_webhook(*shared, request, form)) co_return std::move(*rejected);
     spdlog::info("call {}: recording {} is {}", field(form, "CallSid"), field(form, "RecordingSid"),
                  field(form, "RecordingStatus"));
     co_return no_content();

@@ -214,6 +214,11 @@ TEST_F(TwilioE2ETest, WebhooksWithoutAValidSignatureAreRefused) {
             403);
   EXPECT_EQ(post_webhook("/webhooks/twilio/voice", form).status, 200);
 
+  const std::string json = R"({"CallSid":"CA0123456789abcdef0123456789abcdef","CallStatus":"ringing"})";
+  EXPECT_EQ(post_json_webhook("/webhooks/twilio/status", json, json).status, 204);
+  const std::string tampered = R"({"CallSid":"CA0123456789abcdef0123456789abcdef","CallStatus":"completed"})";
+  EXPECT_EQ(post_json_webhook("/webhooks/twilio/status", tampered, json).status, 403);
+
   const auto refused = call("steps: [hang_up]", [](sim::SimulatedCallerOptions& options) {
     options.auth_token = "not-the-auth-token";
   });
@@ -381,6 +386,45 @@ TEST_F(TwilioE2ETest, OutboundCallNobodyAnsweredEndsItsRecord) {
   EXPECT_EQ(record.at("direction").as_string(), "outbound");
   const auto active = boost::json::parse(get("/api/dashboard/active").body);
   EXPECT_TRUE(active.as_array().empty());
+}
+
+// Twilio prices a call some time after it completes: the server asks until it has the price and
+// stores it in place of its estimate.
+TEST_F(TwilioE2ETest, ACompletedCallGetsTheBilledPrice) {
+  start([](Agent&, server::PatterServerConfig& config) {
+    config.twilio->price_lookup_delays = {std::chrono::milliseconds(0), std::chrono::milliseconds(400)};
+  });
+  server::OutboundCallRequest request;
+  request.to = "+15550003333";
+  const std::string call_sid = server->place_call(request);
+  rest.set_call_status(call_sid, "completed");
+  EXPECT_LT(post_webhook("/webhooks/twilio/status", {{"AccountSid", rest.options().account_sid},
+                                                      {"CallDuration", "42"},
+                                                      {"CallSid", call_sid},
+                                                      {"CallStatus", "completed"}})
+                .status,
+            300);
+  const auto fetches = [&] {
+    const auto requests = rest.requests();
+    return std::count_if(requests.begin(), requests.end(), [&](const fakes::FakeTwilioRequest& r) {
+      return r.method == "GET" && r.path.find(call_sid) != std::string::npos;
+    });
+  };
+  for (int attempt = 0; attempt < 50 && fetches() == 0; ++attempt) std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(fetches(), 1) << "the first lookup finds no price yet";
+  rest.set_call_price(call_sid, "-0.0170");
+
+  double telephony = 0.0;
+  for (int attempt = 0; attempt < 50 && telephony == 0.0; ++attempt) {
+    const auto response = get("/api/dashboard/calls/" + call_sid);
+    if (response.status == 200) {
+      const auto record = boost::json::parse(response.body).as_object();
+      telephony = record.at("cost").as_object().at("telephony").to_number<double>();
+    }
+    if (telephony == 0.0) std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_DOUBLE_EQ(telephony, 0.017);
+  EXPECT_EQ(fetches(), 2);
 }
 
 }  // namespace

@@ -159,6 +159,18 @@ HttpResult TwilioE2ETest::post_webhook(const std::string& path, const net::Query
   return {response.status, response.body};
 }
 
+HttpResult TwilioE2ETest::post_json_webhook(const std::string& path_without_hash, const std::string& body,
+                                            const std::string& signed_body) {
+  const std::string path = path_without_hash + "?bodySHA256=" + carriers::twilio::body_sha256_hex(signed_body);
+  boost::asio::io_context io;
+  net::HttpClient client(io.get_executor());
+  auto request = net::json_request("POST", base_url() + path, body);
+  request.headers.emplace_back("X-Twilio-Signature",
+                               carriers::twilio::compute_signature(auth_token(), "https://" + std::string(kPublicHost) + path));
+  const auto response = fakes::run_coroutine(io, client.request(std::move(request)));
+  return {response.status, response.body};
+}
+
 HttpResult TwilioE2ETest::get(const std::string& path) {
   boost::asio::io_context io;
   net::HttpClient client(io.get_executor());

@@ -69,6 +69,9 @@ class TwilioE2ETest : public ::testing::Test {
   // One of Twilio's webhooks, signed over its public URL (or with `signature` when given).
   HttpResult post_webhook(const std::string& path, const net::QueryParams& form,
                           std::optional<std::string> signature = std::nullopt);
+  // A JSON-body webhook: the path carries bodySHA256 of the body, and the signature covers it.
+  HttpResult post_json_webhook(const std::string& path_without_hash, const std::string& body,
+                               const std::string& signed_body);
   HttpResult get(const std::string& path);
   boost::json::object call_record(const std::string& call_id);
 

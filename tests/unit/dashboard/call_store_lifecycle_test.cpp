@@ -99,6 +99,30 @@ TEST(CallStoreLifecycleTest, StatusCompletedBeforeMediaStopKeepsOneRowWithTurnsA
   EXPECT_EQ(end_payload.at("metrics").at("turns_count"), 2);
 }
 
+TEST(CallStoreLifecycleTest, TheBilledTelephonyPriceReplacesTheEstimateWhenEverItArrives) {
+  TempDir dir;
+  EventRecorder events;
+  CallStore store(options_for(dir), events.hook());
+  store.record_call_start(inbound_call("CA1", kT0, "+15550001111", "+15559990000"));
+  store.record_call_start(inbound_call("CA2", kT0, "+15550001111", "+15559990000"));
+
+  // CA1: the call's metrics first (estimate 0.01 of 0.04), then the billed price.
+  store.record_call_end(call_end("CA1", kT0 + 5000, make_metrics("CA1", 5.0, 0.04, 700.0)));
+  store.record_telephony_price("CA1", 0.0125);
+  // CA2: the price first (the status callback won the race), then the metrics.
+  store.record_telephony_price("CA2", 0.0125);
+  store.record_call_end(call_end("CA2", kT0 + 5000, make_metrics("CA2", 5.0, 0.04, 700.0)));
+  store.flush();
+
+  for (const char* id : {"CA1", "CA2"}) {
+    const auto call = store.get_call(id);
+    ASSERT_TRUE(call) << id;
+    EXPECT_DOUBLE_EQ(call->call.cost.telephony, 0.0125) << id;
+    EXPECT_DOUBLE_EQ(call->call.cost.total, 0.03 + 0.0125) << id;
+    EXPECT_DOUBLE_EQ(call->call.cost.stt, 0.01) << id;
+  }
+}
+
 TEST(CallStoreLifecycleTest, TerminalStatusEndsCallThatNeverHadMedia) {
   for (const std::string status : {"no-answer", "busy", "failed", "canceled"}) {
     TempDir dir;
