@@ -42,6 +42,7 @@ int run_serve(const ServeConfig& config, const std::optional<std::string>& confi
   server_config.dashboard_token = config.dashboard.token;
   server_config.dashboard_web_root = config.dashboard.web_root;
   try {
+    if (config.dashboard.enabled) server_config.call_log = dashboard::call_log_options_from_env(core::process_env());
     if (config.has_agent && config_path) {
       agent = load_agent_file(*config_path, providers);
       server_config.twilio = config.twilio;

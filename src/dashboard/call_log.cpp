@@ -6,7 +6,10 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <array>
+#include <charconv>
+#include <vector>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -94,6 +97,80 @@ std::string folder_name(std::string_view call_id) {
 }
 
 }  // namespace
+
+namespace {
+
+std::optional<int> number_of_digits(const std::string& name, std::size_t digits) {
+  if (name.size() != digits || !std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  return std::stoi(name);
+}
+
+bool remove_if_empty(const std::filesystem::path& folder) {
+  std::error_code error;
+  return std::filesystem::is_empty(folder, error) && std::filesystem::remove(folder, error);
+}
+
+}  // namespace
+
+std::size_t prune_call_log(const std::filesystem::path& root, int retention_days, std::chrono::sys_days today) {
+  namespace fs = std::filesystem;
+  const auto calls = root / "calls";
+  if (retention_days <= 0 || !fs::is_directory(calls)) return 0;
+  const auto cutoff = today - std::chrono::days(retention_days);
+  std::vector<fs::path> expired;
+  std::vector<fs::path> containers;
+  for (const auto& year : fs::directory_iterator(calls)) {
+    const auto y = number_of_digits(year.path().filename().string(), 4);
+    if (!y || !year.is_directory()) continue;
+    for (const auto& month : fs::directory_iterator(year.path())) {
+      const auto m = number_of_digits(month.path().filename().string(), 2);
+      if (!m || !month.is_directory()) continue;
+      for (const auto& day : fs::directory_iterator(month.path())) {
+        const auto d = number_of_digits(day.path().filename().string(), 2);
+        if (!d || !day.is_directory()) continue;
+        const std::chrono::year_month_day date{std::chrono::year(*y), std::chrono::month(static_cast<unsigned>(*m)),
+                                               std::chrono::day(static_cast<unsigned>(*d))};
+        if (date.ok() && std::chrono::sys_days(date) < cutoff) expired.push_back(day.path());
+      }
+      containers.push_back(month.path());
+    }
+    containers.push_back(year.path());
+  }
+  for (const auto& day : expired) fs::remove_all(day);
+  for (const auto& folder : containers) remove_if_empty(folder);
+  return expired.size();
+}
+
+std::optional<CallLogOptions> call_log_options_from_env(const core::EnvLookup& env) {
+  const auto text = [&](std::string_view name) { return env(name).value_or(""); };
+  const auto log_dir = text("PATTER_LOG_DIR");
+  if (log_dir.empty()) return std::nullopt;
+  const auto root = resolve_log_root(log_dir, text("XDG_DATA_HOME"), text("HOME"));
+  if (!root) throw core::Error(core::Errc::config_invalid, "PATTER_LOG_DIR=auto needs XDG_DATA_HOME or HOME");
+  CallLogOptions options;
+  options.root = *root;
+  if (const auto redaction = text("PATTER_LOG_REDACT_PHONE"); !redaction.empty()) {
+    const auto parsed = parse_phone_redaction(redaction);
+    if (!parsed) {
+      throw core::Error(core::Errc::config_invalid,
+                        "PATTER_LOG_REDACT_PHONE must be mask, full or hash_only, not \"" + redaction + "\"");
+    }
+    options.redaction = *parsed;
+  }
+  if (const auto days = text("PATTER_LOG_RETENTION_DAYS"); !days.empty()) {
+    int value = -1;
+    const auto [end, error] = std::from_chars(days.data(), days.data() + days.size(), value);
+    if (error != std::errc() || end != days.data() + days.size() || value < 0) {
+      throw core::Error(core::Errc::config_invalid,
+                        "PATTER_LOG_RETENTION_DAYS must be a whole number of days (0 keeps everything), not \"" +
+                            days + "\"");
+    }
+    options.retention_days = value;
+  }
+  return options;
+}
 
 std::optional<PhoneRedaction> parse_phone_redaction(std::string_view text) {
   if (text == "mask") return PhoneRedaction::mask;

@@ -1,10 +1,12 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "core/config.hpp"
 #include "dashboard/call_records.hpp"
 
 // The reference-compatible call log on disk (PATTER_LOG_DIR):
@@ -31,6 +33,25 @@ enum class PhoneRedaction {
 [[nodiscard]] std::optional<std::filesystem::path> resolve_log_root(std::string_view log_dir,
                                                                     std::string_view xdg_data_home,
                                                                     std::string_view home);
+
+// Removes the day folders (<root>/calls/YYYY/MM/DD) dated more than `retention_days` before
+// `today` (UTC), and month and year folders left empty; returns how many day folders went.
+// Folders that are not dates are left alone. Throws std::filesystem::filesystem_error.
+std::size_t prune_call_log(const std::filesystem::path& root, int retention_days,
+                           std::chrono::sys_days today);
+
+// Where and how the store also keeps the on-disk log (PATTER_LOG_DIR, PATTER_LOG_REDACT_PHONE,
+// PATTER_LOG_RETENTION_DAYS).
+struct CallLogOptions {
+  std::filesystem::path root;
+  PhoneRedaction redaction = PhoneRedaction::mask;
+  int retention_days = 30;  // 0: keep everything
+};
+
+// The call log the environment asks for: PATTER_LOG_DIR (a path or "auto"; unset or empty: no
+// log), PATTER_LOG_REDACT_PHONE, PATTER_LOG_RETENTION_DAYS. Throws core::Error(config_invalid)
+// for a bad value, and when "auto" has neither XDG_DATA_HOME nor HOME to go by.
+[[nodiscard]] std::optional<CallLogOptions> call_log_options_from_env(const core::EnvLookup& env);
 
 class CallLog {
  public:

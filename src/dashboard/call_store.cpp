@@ -1,5 +1,7 @@
 #include "dashboard/call_store.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -39,11 +41,42 @@ CallStore::CallStore(CallStoreOptions options, StoreEventHook on_event)
   auto write_db = open_migrated(options_.database_path);
   reader_ = std::make_unique<SqliteDb>(options_.database_path);
   reader_->exec("PRAGMA query_only=ON");
+  if (options_.call_log) log_ = std::make_unique<CallLog>(options_.call_log->root, options_.call_log->redaction);
   writer_ = std::make_unique<StoreWriter>(std::move(write_db), options_.write_queue_capacity,
                                           options_.max_batch, std::move(on_event));
+  sweep_call_log();
 }
 
 CallStore::~CallStore() = default;
+
+std::vector<StoreEvent> CallStore::logged(SqliteDb& db, const std::string& call_id, std::vector<StoreEvent> events,
+                                          const session::TurnMetrics* turn) const {
+  if (!log_) return events;
+  try {
+    if (const auto call = find_call_row(db, call_id)) {
+      if (turn != nullptr) log_->append_turn(*call, *turn);
+      log_->write_metadata(*call);
+    }
+  } catch (const std::exception& error) {
+    spdlog::warn("call log for {}: {}", call_id, error.what());
+  }
+  return events;
+}
+
+void CallStore::sweep_call_log() {
+  if (!log_ || options_.call_log->retention_days <= 0) return;
+  submit(WritePriority::update, [root = options_.call_log->root, days = options_.call_log->retention_days](SqliteDb&) {
+    try {
+      const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+      if (const auto removed = prune_call_log(root, days, today); removed > 0) {
+        spdlog::info("call log: removed {} day folders older than {} days", removed, days);
+      }
+    } catch (const std::exception& error) {
+      spdlog::warn("call log retention: {}", error.what());
+    }
+    return std::vector<StoreEvent>{};
+  });
+}
 
 bool CallStore::submit(WritePriority priority,
                        std::function<std::vector<StoreEvent>(SqliteDb&)> apply) {
@@ -55,14 +88,17 @@ bool CallStore::submit(WritePriority priority,
 
 bool CallStore::record_call_initiated(CallInfo info) {
   validate(info);
-  return submit(WritePriority::update,
-                [info = std::move(info)](SqliteDb& db) { return write_call_initiated(db, info); });
+  return submit(WritePriority::update, [this, info = std::move(info)](SqliteDb& db) {
+    return logged(db, info.call_id, write_call_initiated(db, info));
+  });
 }
 
 bool CallStore::record_call_start(CallInfo info) {
   validate(info);
-  return submit(WritePriority::update,
-                [info = std::move(info)](SqliteDb& db) { return write_call_start(db, info); });
+  if (log_ && ++call_starts_ % 50 == 0) sweep_call_log();
+  return submit(WritePriority::update, [this, info = std::move(info)](SqliteDb& db) {
+    return logged(db, info.call_id, write_call_start(db, info));
+  });
 }
 
 bool CallStore::update_call_status(StatusUpdate update) {
@@ -71,23 +107,24 @@ bool CallStore::update_call_status(StatusUpdate update) {
   (void)parse_json_object(update.extra_json, "status extra");
   const auto priority =
       is_terminal_status(update.status) ? WritePriority::essential : WritePriority::update;
-  return submit(priority, [update = std::move(update)](SqliteDb& db) {
-    return write_call_status(db, update);
+  return submit(priority, [this, update = std::move(update)](SqliteDb& db) {
+    return logged(db, update.call_id, write_call_status(db, update));
   });
 }
 
 bool CallStore::record_turn(std::string call_id, session::TurnMetrics turn, TurnTranscript transcript) {
   require_call_id(call_id);
   const bool mirror = transcript == TurnTranscript::mirror;
-  return submit(WritePriority::update, [call_id = std::move(call_id), turn = std::move(turn), mirror](SqliteDb& db) {
-    return write_turn(db, call_id, turn, mirror);
-  });
+  return submit(WritePriority::update,
+                [this, call_id = std::move(call_id), turn = std::move(turn), mirror](SqliteDb& db) {
+                  return logged(db, call_id, write_turn(db, call_id, turn, mirror), &turn);
+                });
 }
 
 bool CallStore::record_telephony_price(std::string call_id, double price) {
   require_call_id(call_id);
-  return submit(WritePriority::update, [call_id = std::move(call_id), price](SqliteDb& db) {
-    return write_telephony_price(db, call_id, price);
+  return submit(WritePriority::update, [this, call_id = std::move(call_id), price](SqliteDb& db) {
+    return logged(db, call_id, write_telephony_price(db, call_id, price));
   });
 }
 
@@ -102,7 +139,7 @@ bool CallStore::append_transcript(std::string call_id, TranscriptEntry entry) {
 void CallStore::record_call_end(CallEnd end) {
   require_call_id(end.call_id);
   submit(WritePriority::essential,
-         [end = std::move(end)](SqliteDb& db) { return write_call_end(db, end); });
+         [this, end = std::move(end)](SqliteDb& db) { return logged(db, end.call_id, write_call_end(db, end)); });
 }
 
 std::future<std::vector<std::string>> CallStore::delete_calls(std::vector<std::string> call_ids,

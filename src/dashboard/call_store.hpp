@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dashboard/call_log.hpp"
 #include "dashboard/call_records.hpp"
 #include "dashboard/sqlite_db.hpp"
 #include "dashboard/store_event.hpp"
@@ -24,6 +26,10 @@ struct CallStoreOptions {
   std::size_t max_calls_in_views = 500;  // newest ended calls shown by list_calls and aggregates
   std::size_t write_queue_capacity = 10'000;
   std::size_t max_batch = 256;  // writes per transaction
+  // Also keep the reference-compatible log (metadata.json, transcript.jsonl per call), written
+  // by the writer thread after each change; old day folders are swept at start and every
+  // 50 call starts.
+  std::optional<CallLogOptions> call_log;
 };
 
 // The dashboard's call store on SQLite, with the reference MetricsStore semantics (0.6.1):
@@ -81,8 +87,15 @@ class CallStore {
   bool submit(WritePriority priority, std::function<std::vector<StoreEvent>(SqliteDb&)> apply);
   // Adds turns, transcript and status history; the caller holds read_mutex_.
   [[nodiscard]] CallDetail with_details(CallRecord call) const;
+  // On the writer thread, after a change to `call_id`: brings its log files up to date. A file
+  // error is logged and changes nothing in the database.
+  std::vector<StoreEvent> logged(SqliteDb& db, const std::string& call_id, std::vector<StoreEvent> events,
+                                 const session::TurnMetrics* turn = nullptr) const;
+  void sweep_call_log();
 
   CallStoreOptions options_;
+  std::unique_ptr<const CallLog> log_;
+  std::atomic<std::uint64_t> call_starts_{0};
   mutable std::mutex read_mutex_;
   std::unique_ptr<SqliteDb> reader_;
   std::unique_ptr<StoreWriter> writer_;

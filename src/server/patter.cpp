@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/error.hpp"
+#include "dashboard/call_log.hpp"
 #include "core/log.hpp"
 #include "core/phone_number.hpp"
 #include "server/patter_server.hpp"
@@ -94,6 +95,7 @@ void Patter::serve(Agent agent, ServeOptions options) {
                                                        : std::filesystem::path(options.dashboard_database);
   config.voicemail_message = options.voicemail_message;
   config.recording = options.recording;
+  config.call_log = dashboard::call_log_options_from_env(core::process_env());
   config.twilio = impl_->twilio;
   config.twilio->require_signature = options.require_signature;
   impl_->server = std::make_unique<server::PatterServer>(std::move(config), std::move(agent),

@@ -239,6 +239,7 @@ void PatterServer::start() {
     std::filesystem::create_directories(config.database.parent_path());
     dashboard::CallStoreOptions store_options;
     store_options.database_path = config.database;
+    store_options.call_log = config.call_log;
     s.store.emplace(std::move(store_options), s.dashboard_events.store_hook());
     dashboard::DashboardApiOptions api;
     api.token = config.dashboard_token;

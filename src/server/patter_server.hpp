@@ -13,6 +13,7 @@
 #include <patter/agent.hpp>
 #include <patter/callbacks.hpp>
 
+#include "dashboard/call_log.hpp"
 #include "session/call_events.hpp"
 #include "session/pricing.hpp"
 
@@ -50,6 +51,8 @@ struct PatterServerConfig {
   bool recording = false;
   session::PricingTable pricing = session::PricingTable::defaults();
   std::filesystem::path vad_model;  // empty: the installed Silero model
+  // The reference-compatible on-disk call log next to the store (see call_log_options_from_env).
+  std::optional<dashboard::CallLogOptions> call_log;
 };
 
 struct OutboundCallRequest {

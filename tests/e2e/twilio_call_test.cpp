@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <future>
 
 #include "carriers/twilio/signature.hpp"
@@ -33,8 +34,15 @@ int agent_peak(const audio::WavAudio& recording, double from_ms, double to_ms) {
   return peak;
 }
 
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 TEST_F(TwilioE2ETest, InboundCallGreetingTwoTurnsAndHangUp) {
-  start();
+  start([this](Agent&, server::PatterServerConfig& config) {
+    config.call_log = dashboard::CallLogOptions{folder / "log", dashboard::PhoneRedaction::mask, 30};
+  });
   const auto result = call(R"yaml(
 steps:
   - wait_for_agent: {timeout_ms: 10000}
@@ -82,6 +90,21 @@ steps:
     if (!turn.as_object().at("user_text").as_string().empty()) ++answered;
   }
   EXPECT_EQ(answered, 2U);
+
+  // The reference-compatible log on disk, beside the database.
+  std::vector<std::filesystem::path> metadata_files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(folder / "log" / "calls")) {
+    if (entry.path().filename() == "metadata.json") metadata_files.push_back(entry.path());
+  }
+  ASSERT_EQ(metadata_files.size(), 1U);
+  const auto metadata = boost::json::parse(read_text(metadata_files[0])).as_object();
+  EXPECT_EQ(metadata.at("call_id").as_string(), result.call_sid);
+  EXPECT_EQ(metadata.at("caller").as_string(), "***1111");
+  EXPECT_NE(metadata.at("status").as_string(), "in_progress");
+  std::ifstream turn_lines(metadata_files[0].parent_path() / "transcript.jsonl");
+  std::size_t lines = 0;
+  for (std::string line; std::getline(turn_lines, line);) ++lines;
+  EXPECT_GE(lines, 2U);
 }
 
 TEST_F(TwilioE2ETest, BargeInDuringTheGreetingStopsItsAudioAtTheClear) {

@@ -5,11 +5,15 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include <chrono>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
+#include "dashboard/call_store.hpp"
 #include "store_test_support.hpp"
 
 namespace patter::dashboard {
@@ -152,6 +156,75 @@ TEST(CallLogTest, TranscriptHasOneUnredactedLinePerTurn) {
   const auto second = boost::json::parse(lines[1]);
   EXPECT_EQ(second.at("interrupted"), true);
   EXPECT_EQ(second.at("tts_characters"), 42);
+}
+
+TEST(CallLogOptionsTest, ComeFromTheReferenceEnvironmentVariables) {
+  const auto env_of = [](std::map<std::string, std::string> values) -> core::EnvLookup {
+    return [values](std::string_view name) -> std::optional<std::string> {
+      const auto found = values.find(std::string(name));
+      return found == values.end() ? std::nullopt : std::optional(found->second);
+    };
+  };
+  EXPECT_FALSE(call_log_options_from_env(env_of({})));
+  const auto options = call_log_options_from_env(env_of(
+      {{"PATTER_LOG_DIR", "auto"}, {"HOME", "/home/ada"}, {"PATTER_LOG_REDACT_PHONE", "hash_only"},
+       {"PATTER_LOG_RETENTION_DAYS", "7"}}));
+  ASSERT_TRUE(options);
+  EXPECT_EQ(options->root, std::filesystem::path("/home/ada/.local/share/patter"));
+  EXPECT_EQ(options->redaction, PhoneRedaction::hash_only);
+  EXPECT_EQ(options->retention_days, 7);
+  EXPECT_EQ(call_log_options_from_env(env_of({{"PATTER_LOG_DIR", "/var/log/patter"}}))->retention_days, 30);
+  EXPECT_THROW((void)call_log_options_from_env(env_of({{"PATTER_LOG_DIR", "/x"}, {"PATTER_LOG_REDACT_PHONE", "some"}})),
+               core::Error);
+  EXPECT_THROW((void)call_log_options_from_env(env_of({{"PATTER_LOG_DIR", "/x"}, {"PATTER_LOG_RETENTION_DAYS", "-1"}})),
+               core::Error);
+  EXPECT_THROW((void)call_log_options_from_env(env_of({{"PATTER_LOG_DIR", "auto"}})), core::Error);
+}
+
+TEST(CallLogRetentionTest, RemovesOnlyDayFoldersOlderThanTheRetention) {
+  TempDir dir;
+  const auto calls = dir.path() / "calls";
+  for (const char* day : {"2026/04/30", "2026/05/01", "2026/05/10", "2026/05/12"}) {
+    std::filesystem::create_directories(calls / day / "CA1");
+    std::ofstream(calls / day / "CA1" / "metadata.json") << "{}";
+  }
+  std::filesystem::create_directories(calls / "notes" / "keep");
+  std::filesystem::create_directories(calls / "2025" / "12" / "31");
+
+  using namespace std::chrono;
+  const sys_days today{year(2026) / May / 12};
+  EXPECT_EQ(prune_call_log(dir.path(), 10, today), 3U);  // 2025-12-31, 2026-04-30 and 2026-05-01
+  EXPECT_FALSE(std::filesystem::exists(calls / "2026" / "04")) << "an emptied month goes too";
+  EXPECT_FALSE(std::filesystem::exists(calls / "2025"));
+  EXPECT_TRUE(std::filesystem::exists(calls / "2026" / "05" / "10" / "CA1" / "metadata.json"));
+  EXPECT_TRUE(std::filesystem::exists(calls / "2026" / "05" / "12"));
+  EXPECT_TRUE(std::filesystem::exists(calls / "notes" / "keep"));
+  EXPECT_EQ(prune_call_log(dir.path(), 0, today), 0U) << "0 keeps everything";
+}
+
+TEST(CallLogStoreTest, TheStoreKeepsTheLogOfEveryCallItRecords) {
+  TempDir dir;
+  auto options = options_for(dir);
+  options.call_log = CallLogOptions{dir.path() / "log", PhoneRedaction::mask, 30};
+  CallStore store(options);
+  store.record_call_start(inbound_call("CA7", kT0, "+15550001111", "+15559990000"));
+  store.record_turn("CA7", make_turn(1, "Hello?", "Hi there.", 700.0, kT0 + 2000));
+  store.record_turn("CA7", make_turn(2, "Bye", "Goodbye!", 650.0, kT0 + 4000));
+  store.flush();
+  const auto call = store.get_call("CA7");
+  ASSERT_TRUE(call);
+  const CallLog log(dir.path() / "log", PhoneRedaction::mask);
+  const auto folder = log.call_dir(call->call);
+  auto metadata = boost::json::parse(read_file(folder / "metadata.json")).as_object();
+  EXPECT_EQ(metadata.at("status").as_string(), "in_progress");
+  EXPECT_EQ(metadata.at("caller").as_string(), "***1111");
+  EXPECT_EQ(read_lines(folder / "transcript.jsonl").size(), 2U);
+
+  store.record_call_end(call_end("CA7", kT0 + 5000, make_metrics("CA7", 5.0, 0.02, 700.0)));
+  store.flush();
+  metadata = boost::json::parse(read_file(folder / "metadata.json")).as_object();
+  EXPECT_EQ(metadata.at("status").as_string(), "completed");
+  EXPECT_EQ(read_lines(folder / "transcript.jsonl").size(), 2U) << "turns are logged once";
 }
 
 }  // namespace
