@@ -7,6 +7,7 @@
 #include <boost/json/value.hpp>
 
 #include "carriers/twilio/media_messages.hpp"
+#include "core/base64.hpp"
 #include "core/error.hpp"
 
 namespace patter::sim {
@@ -17,19 +18,6 @@ namespace json = boost::json;
 
 [[noreturn]] void fail(const std::string& detail) {
   throw core::Error(core::Errc::protocol_error, "stream message from the server: " + detail);
-}
-
-std::vector<std::uint8_t> decode_base64(std::string_view text) {
-  if (text.size() % 4 != 0) fail("media.payload is not base64");
-  std::vector<std::uint8_t> bytes(text.size() / 4 * 3);
-  const int written =
-      EVP_DecodeBlock(bytes.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                      static_cast<int>(text.size()));
-  if (written < 0) fail("media.payload is not base64");
-  std::size_t padding = 0;
-  while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') ++padding;
-  bytes.resize(static_cast<std::size_t>(written) - padding);
-  return bytes;
 }
 
 const json::string* string_at(const json::object& object, std::string_view outer,
@@ -70,7 +58,7 @@ std::string TwilioStreamWriter::media(std::span<const std::uint8_t> mulaw,
   json::object media{{"track", "inbound"},
                      {"chunk", std::to_string(++chunk_)},
                      {"timestamp", std::to_string(timestamp_ms)},
-                     {"payload", carriers::twilio::twilio_base64(mulaw)}};
+                     {"payload", core::encode_base64(mulaw)}};
   return json::serialize(json::object{{"event", "media"},
                                       {"sequenceNumber", next_sequence()},
                                       {"streamSid", ids_.stream_sid},
@@ -113,7 +101,9 @@ AgentMessage parse_agent_message(std::string_view text) {
   if (*event == "media") {
     const auto* payload = string_at(*object, "media", "payload");
     if (payload == nullptr) fail("missing string field \"media.payload\"");
-    return AgentMedia{decode_base64(*payload)};
+    auto audio = core::decode_base64(*payload);
+    if (!audio) fail("media.payload is not base64");
+    return AgentMedia{std::move(*audio)};
   }
   if (*event == "mark") {
     const auto* name = string_at(*object, "mark", "name");

@@ -10,6 +10,8 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "core/base64.hpp"
+
 namespace patter::carriers::telnyx {
 
 namespace {
@@ -27,31 +29,8 @@ struct DigestContextDeleter {
 using Key = std::unique_ptr<EVP_PKEY, KeyDeleter>;
 using DigestContext = std::unique_ptr<EVP_MD_CTX, DigestContextDeleter>;
 
-bool is_base64_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-         c == '/';
-}
-
-// Strict standard base64 with padding; EVP_DecodeBlock alone accepts too much and reports
-// padding as zero bytes.
-std::optional<std::vector<unsigned char>> decode_base64(std::string_view text) {
-  if (text.empty() || text.size() % 4 != 0) return std::nullopt;
-  std::size_t padding = 0;
-  while (padding < 2 && text[text.size() - 1 - padding] == '=') ++padding;
-  for (std::size_t i = 0; i < text.size() - padding; ++i) {
-    if (!is_base64_char(text[i])) return std::nullopt;
-  }
-  std::vector<unsigned char> bytes(text.size() / 4 * 3);
-  const int written =
-      EVP_DecodeBlock(bytes.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                      static_cast<int>(text.size()));
-  if (written < 0) return std::nullopt;
-  bytes.resize(static_cast<std::size_t>(written) - padding);
-  return bytes;
-}
-
 Key parse_public_key(std::string_view base64_key) {
-  const auto bytes = decode_base64(base64_key);
+  const auto bytes = core::decode_base64(base64_key);
   if (!bytes) return nullptr;
   if (bytes->size() == kRawKeySize) {
     return Key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, bytes->data(), kRawKeySize));
@@ -142,7 +121,7 @@ WebhookCheck verify_webhook(std::string_view public_key, const WebhookHeaders& h
   std::string_view rest = headers.signature;
   while (true) {
     const auto comma = rest.find(',');
-    const auto signature = decode_base64(trim(rest.substr(0, comma)));
+    const auto signature = core::decode_base64(trim(rest.substr(0, comma)));
     if (signature && signature->size() == kSignatureSize) {
       any_well_formed = true;
       if (signature_verifies(key.get(), *signature, message)) return WebhookCheck::ok;

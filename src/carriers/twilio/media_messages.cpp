@@ -5,10 +5,11 @@
 #include <optional>
 #include <utility>
 
-#include <openssl/evp.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+
+#include "core/base64.hpp"
 
 namespace patter::carriers::twilio {
 
@@ -18,30 +19,6 @@ namespace json = boost::json;
 
 [[noreturn]] void fail(const std::string& detail) {
   throw MediaMessageError(core::Errc::protocol_error, "Twilio media message: " + detail);
-}
-
-bool is_base64_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-         c == '/';
-}
-
-// Standard base64 with padding (RFC 4648 §4). EVP_DecodeBlock alone skips whitespace, accepts
-// '=' mid-text and turns padding into zero bytes, so the text is checked first.
-std::optional<std::vector<std::uint8_t>> decode_base64(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  if (text.empty()) return std::vector<std::uint8_t>{};
-  std::size_t padding = 0;
-  while (padding < 2 && text[text.size() - 1 - padding] == '=') ++padding;
-  for (std::size_t i = 0; i < text.size() - padding; ++i) {
-    if (!is_base64_char(text[i])) return std::nullopt;
-  }
-  std::vector<std::uint8_t> bytes(text.size() / 4 * 3);
-  const int written =
-      EVP_DecodeBlock(bytes.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                      static_cast<int>(text.size()));
-  if (written < 0) return std::nullopt;
-  bytes.resize(static_cast<std::size_t>(written) - padding);
-  return bytes;
 }
 
 std::optional<std::uint64_t> parse_digits(std::string_view text) {
@@ -147,7 +124,7 @@ Start parse_start(const Fields& message) {
 
 Media parse_media(const Fields& message) {
   const auto media = message.object("media");
-  auto payload = decode_base64(media.string("payload"));
+  auto payload = core::decode_base64(media.string("payload"));
   if (!payload) fail("field \"media.payload\" is not valid base64");
   return Media{
       .sequence_number = message.counter("sequenceNumber"),
@@ -194,20 +171,12 @@ MediaMessage parse_media_message(std::string_view json_text, std::size_t max_byt
 std::string media_json(std::string_view stream_sid, std::span<const std::uint8_t> mulaw) {
   return json::serialize(json::object{{"event", "media"},
                                       {"streamSid", stream_sid},
-                                      {"media", json::object{{"payload", twilio_base64(mulaw)}}}});
+                                      {"media", json::object{{"payload", core::encode_base64(mulaw)}}}});
 }
 
 std::string mark_json(std::string_view stream_sid, std::string_view name) {
   return json::serialize(json::object{
       {"event", "mark"}, {"streamSid", stream_sid}, {"mark", json::object{{"name", name}}}});
-}
-
-std::string twilio_base64(std::span<const std::uint8_t> bytes) {
-  std::string text(4 * ((bytes.size() + 2) / 3), '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()), bytes.data(),
-                                      static_cast<int>(bytes.size()));
-  text.resize(static_cast<std::size_t>(written));
-  return text;
 }
 
 std::string clear_json(std::string_view stream_sid) {

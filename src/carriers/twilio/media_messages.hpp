@@ -85,7 +85,5 @@ inline constexpr std::size_t kDefaultMaxMediaMessageBytes = std::size_t{1024} * 
 [[nodiscard]] std::string mark_json(std::string_view stream_sid, std::string_view name);
 [[nodiscard]] std::string clear_json(std::string_view stream_sid);
 
-// Standard base64 with padding, as media payloads carry audio (both directions).
-[[nodiscard]] std::string twilio_base64(std::span<const std::uint8_t> bytes);
 
 }  // namespace patter::carriers::twilio
