@@ -20,7 +20,13 @@
 #include "providers/embedded/espeak_tts.hpp"
 #include "providers/embedded/pocketsphinx_stt.hpp"
 #include "providers/embedded/rules_brain.hpp"
+#include "providers/llm/anthropic_llm.hpp"
+#include "providers/llm/gemini_llm.hpp"
 #include "providers/llm/openai_chat_llm.hpp"
+#include "providers/stt/deepgram_stt.hpp"
+#include "providers/tts/elevenlabs_tts.hpp"
+#include "providers/tts/elevenlabs_voices.hpp"
+#include "providers/tts/elevenlabs_ws_tts.hpp"
 #include "session/builtin_tools.hpp"
 
 namespace patter::app {
@@ -139,6 +145,46 @@ std::shared_ptr<SttProvider> make_pocketsphinx(const ConfigNode& stt, const YAML
   return construct<providers::PocketsphinxStt>(stt, std::move(options));
 }
 
+// A duration in ms that may also be turned off with `false`.
+std::optional<int> millis_or_off(const ConfigNode& node, std::string_view key,
+                                 std::optional<int> fallback, std::int64_t min) {
+  if (!node.has(key)) return fallback;
+  if (node.string_or(key, "") == "false") return std::nullopt;
+  return static_cast<int>(node.integer_or(key, min, min, 600'000));
+}
+
+std::shared_ptr<SttProvider> make_deepgram(const ConfigNode& stt, const YAML::Node& /*raw*/,
+                                           const BuildContext& /*context*/) {
+  stt.reject_unknown_keys({"provider", "model", "language", "api_key", "base_url",
+                           "endpointing_ms", "utterance_end_ms", "interim_results", "vad_events",
+                           "smart_format", "punctuate", "keyterms", "keepalive_ms",
+                           "reconnect_attempts", "replay_window_ms"});
+  providers::DeepgramConfig config;
+  config.api_key = stt.credential("api_key", providers::kDeepgramKeyVariable);
+  config.base_url = stt.string_or("base_url", config.base_url);
+  if (!has_scheme(config.base_url, {"wss", "ws", "https", "http"})) {
+    throw stt.error_at("base_url", "expected a wss://, ws:// or https:// URL, got " +
+                                       in_quotes(config.base_url));
+  }
+  config.model = stt.string_or("model", config.model);
+  if (config.model.empty()) throw stt.error_at("model", "must not be empty");
+  config.language = stt.string_or("language", "");
+  config.interim_results = stt.boolean_or("interim_results", config.interim_results);
+  config.endpointing_ms = millis_or_off(stt, "endpointing_ms", config.endpointing_ms, 10);
+  config.utterance_end_ms = millis_or_off(stt, "utterance_end_ms", config.utterance_end_ms, 1000);
+  config.vad_events = stt.boolean_or("vad_events", config.vad_events);
+  config.smart_format = stt.boolean_or("smart_format", config.smart_format);
+  config.punctuate = stt.boolean_or("punctuate", config.punctuate);
+  config.keyterms = stt.strings("keyterms");
+  config.keepalive_interval = milliseconds(
+      stt.integer_or("keepalive_ms", config.keepalive_interval.count(), 500, 9'000));
+  config.reconnect_attempts =
+      static_cast<int>(stt.integer_or("reconnect_attempts", config.reconnect_attempts, 0, 20));
+  config.replay_window = milliseconds(
+      stt.integer_or("replay_window_ms", config.replay_window.count(), 1'000, 60'000));
+  return construct<providers::DeepgramStt>(stt, std::move(config));
+}
+
 std::shared_ptr<TtsProvider> make_espeak(const ConfigNode& tts, const YAML::Node& /*raw*/,
                                          const BuildContext& context) {
   tts.reject_unknown_keys({"provider", "voice", "words_per_minute", "pitch", "sample_rate"});
@@ -150,6 +196,65 @@ std::shared_ptr<TtsProvider> make_espeak(const ConfigNode& tts, const YAML::Node
   options.sample_rate = static_cast<int>(tts.integer_or(
       "sample_rate", options.sample_rate, audio::Resampler::kMinRate, audio::Resampler::kMaxRate));
   return construct<providers::EspeakTts>(tts, context.runtime.espeak_engine(), std::move(options));
+}
+
+std::shared_ptr<TtsProvider> make_elevenlabs(const ConfigNode& tts, const YAML::Node& /*raw*/,
+                                             const BuildContext& /*context*/) {
+  tts.reject_unknown_keys({"provider", "voice", "model", "api_key", "base_url", "transport",
+                           "output_format", "optimize_streaming_latency", "voice_settings",
+                           "language_code", "enable_logging", "inactivity_timeout_s",
+                           "first_byte_timeout_ms", "request_timeout_ms"});
+  providers::ElevenLabsConfig config;
+  // The key is read first so a file that lacks it says so before anything else.
+  config.api_key = tts.credential("api_key", config.api_key_variable);
+  config.transport = tts.choice_or("transport", "http", {"http", "websocket"}) == "websocket"
+                         ? providers::ElevenLabsTransport::websocket
+                         : providers::ElevenLabsTransport::http;
+  if (tts.has("voice")) {
+    try {
+      config.voice_id = providers::elevenlabs_voice_id(tts.required_string("voice"));
+    } catch (const core::Error& e) {
+      throw tts.error_at("voice", e.what());
+    }
+  }
+  config.model = tts.string_or("model", config.model);
+  config.base_url = tts.string_or("base_url", config.base_url);
+  if (!has_scheme(config.base_url, {"http", "https"})) {
+    throw tts.error_at("base_url",
+                       "expected an http:// or https:// URL, got " + in_quotes(config.base_url));
+  }
+  config.output_format = tts.choice_or(
+      "output_format", config.output_format,
+      {"ulaw_8000", "pcm_8000", "pcm_16000", "pcm_22050", "pcm_24000", "pcm_44100"});
+  if (tts.has("optimize_streaming_latency")) {
+    config.optimize_streaming_latency =
+        static_cast<int>(tts.integer_or("optimize_streaming_latency", 0, 0, 4));
+  }
+  if (tts.has("voice_settings")) {
+    const auto settings = tts.section("voice_settings");
+    settings.reject_unknown_keys(
+        {"stability", "similarity_boost", "style", "use_speaker_boost", "speed"});
+    auto& out = config.voice_settings;
+    if (settings.has("stability")) out.stability = settings.number_or("stability", 0.5, 0.0, 1.0);
+    if (settings.has("similarity_boost"))
+      out.similarity_boost = settings.number_or("similarity_boost", 0.75, 0.0, 1.0);
+    if (settings.has("style")) out.style = settings.number_or("style", 0.0, 0.0, 1.0);
+    if (settings.has("use_speaker_boost"))
+      out.use_speaker_boost = settings.boolean_or("use_speaker_boost", true);
+    if (settings.has("speed")) out.speed = settings.number_or("speed", 1.0, 0.7, 1.2);
+  }
+  config.language_code = tts.string_or("language_code", "");
+  config.enable_logging = tts.boolean_or("enable_logging", config.enable_logging);
+  config.inactivity_timeout = std::chrono::seconds(
+      tts.integer_or("inactivity_timeout_s", config.inactivity_timeout.count(), 5, 180));
+  config.first_byte_timeout = milliseconds(
+      tts.integer_or("first_byte_timeout_ms", config.first_byte_timeout.count(), 1, 600'000));
+  config.request_timeout = milliseconds(
+      tts.integer_or("request_timeout_ms", config.request_timeout.count(), 1, 600'000));
+  if (config.transport == providers::ElevenLabsTransport::websocket) {
+    return construct<providers::ElevenLabsWsTts>(tts, std::move(config));
+  }
+  return construct<providers::ElevenLabsTts>(tts, std::move(config));
 }
 
 providers::RuleToolCall read_rule_tool(const ConfigNode& tool, const YAML::Node& raw,
@@ -196,6 +301,21 @@ std::shared_ptr<LlmProvider> make_rules_brain(const ConfigNode& llm, const YAML:
   return construct<providers::RulesBrain>(llm, std::move(options));
 }
 
+// temperature, max_tokens and the timeouts of a cloud language model.
+void read_reply_limits(const ConfigNode& llm, providers::ChatConfig& config,
+                       double max_temperature) {
+  if (llm.has("temperature")) {
+    config.temperature = llm.number_or("temperature", 1.0, 0.0, max_temperature);
+  }
+  if (llm.has("max_tokens")) {
+    config.max_tokens = static_cast<int>(llm.integer_or("max_tokens", 1, 1, 1'000'000));
+  }
+  config.request_timeout = milliseconds(
+      llm.integer_or("request_timeout_ms", config.request_timeout.count(), 1, 600'000));
+  config.first_token_timeout = milliseconds(
+      llm.integer_or("first_token_timeout_ms", config.first_token_timeout.count(), 1, 600'000));
+}
+
 // openai, groq, cerebras and openai_compatible: the Chat Completions clients.
 std::shared_ptr<LlmProvider> make_chat_llm(const ConfigNode& llm, const YAML::Node& /*raw*/,
                                            const BuildContext& /*context*/) {
@@ -215,18 +335,50 @@ std::shared_ptr<LlmProvider> make_chat_llm(const ConfigNode& llm, const YAML::No
   }
   config.model = self_hosted ? llm.required_string("model") : llm.string_or("model", config.model);
   if (config.model.empty()) throw llm.error_at("model", "must not be empty");
-  if (llm.has("temperature")) config.temperature = llm.number_or("temperature", 1.0, 0.0, 2.0);
-  if (llm.has("max_tokens")) {
-    config.max_tokens = static_cast<int>(llm.integer_or("max_tokens", 1, 1, 1'000'000));
-  }
+  read_reply_limits(llm, config, 2.0);
   if (const auto organization = llm.string_or("organization", ""); !organization.empty()) {
     config.headers.emplace_back("OpenAI-Organization", organization);
   }
-  config.request_timeout = milliseconds(
-      llm.integer_or("request_timeout_ms", config.request_timeout.count(), 1, 600'000));
-  config.first_token_timeout = milliseconds(
-      llm.integer_or("first_token_timeout_ms", config.first_token_timeout.count(), 1, 600'000));
   return construct<providers::OpenAiChatLlm>(llm, std::move(config));
+}
+
+// anthropic and gemini: the Messages API and Gemini API clients.
+std::shared_ptr<LlmProvider> make_cloud_llm(const ConfigNode& llm, const YAML::Node& /*raw*/,
+                                            const BuildContext& /*context*/) {
+  const bool anthropic = llm.required_string("provider") == "anthropic";
+  if (anthropic) {
+    llm.reject_unknown_keys({"provider", "model", "base_url", "api_key", "temperature",
+                             "max_tokens", "prompt_caching", "request_timeout_ms",
+                             "first_token_timeout_ms"});
+  } else {
+    llm.reject_unknown_keys({"provider", "model", "base_url", "api_key", "temperature",
+                             "max_tokens", "request_timeout_ms", "first_token_timeout_ms"});
+  }
+  auto config = anthropic ? providers::anthropic_config() : providers::gemini_config();
+  // The key is read first so a file that lacks it says so before anything else. Gemini's key
+  // may also come from GOOGLE_API_KEY, which is then the variable to check when it is rejected.
+  if (auto key = llm.optional_credential("api_key", config.api_key_variable)) {
+    config.api_key = std::move(*key);
+  } else if (auto google = anthropic ? std::nullopt
+                                     : llm.optional_credential("api_key", "GOOGLE_API_KEY")) {
+    config.api_key = std::move(*google);
+    config.api_key_variable = "GOOGLE_API_KEY";
+  } else {
+    config.api_key = llm.credential("api_key", config.api_key_variable);
+  }
+  config.base_url = llm.string_or("base_url", config.base_url);
+  if (!has_scheme(config.base_url, {"http", "https"})) {
+    throw llm.error_at("base_url",
+                       "expected an http:// or https:// URL, got " + in_quotes(config.base_url));
+  }
+  config.model = llm.string_or("model", config.model);
+  if (config.model.empty()) throw llm.error_at("model", "must not be empty");
+  read_reply_limits(llm, config, anthropic ? 1.0 : 2.0);
+  if (anthropic) {
+    config.prompt_caching = llm.boolean_or("prompt_caching", config.prompt_caching);
+    return construct<providers::AnthropicLlm>(llm, std::move(config));
+  }
+  return construct<providers::GeminiLlm>(llm, std::move(config));
 }
 
 template <typename Provider>
@@ -237,13 +389,17 @@ struct ProviderEntry {
 };
 
 // The providers each section may name; cloud providers join these tables.
-constexpr std::array kSttProviders{ProviderEntry<SttProvider>{"pocketsphinx", &make_pocketsphinx}};
-constexpr std::array kTtsProviders{ProviderEntry<TtsProvider>{"espeak", &make_espeak}};
+constexpr std::array kSttProviders{ProviderEntry<SttProvider>{"pocketsphinx", &make_pocketsphinx},
+                                   ProviderEntry<SttProvider>{"deepgram", &make_deepgram}};
+constexpr std::array kTtsProviders{ProviderEntry<TtsProvider>{"espeak", &make_espeak},
+                                   ProviderEntry<TtsProvider>{"elevenlabs", &make_elevenlabs}};
 constexpr std::array kLlmProviders{ProviderEntry<LlmProvider>{"rules", &make_rules_brain},
                                    ProviderEntry<LlmProvider>{"openai", &make_chat_llm},
                                    ProviderEntry<LlmProvider>{"groq", &make_chat_llm},
                                    ProviderEntry<LlmProvider>{"cerebras", &make_chat_llm},
-                                   ProviderEntry<LlmProvider>{"openai_compatible", &make_chat_llm}};
+                                   ProviderEntry<LlmProvider>{"openai_compatible", &make_chat_llm},
+                                   ProviderEntry<LlmProvider>{"anthropic", &make_cloud_llm},
+                                   ProviderEntry<LlmProvider>{"gemini", &make_cloud_llm}};
 
 template <typename Provider, std::size_t N>
 std::shared_ptr<Provider> build_provider(const ConfigNode& agent, const YAML::Node& raw_agent,

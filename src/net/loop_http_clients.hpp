@@ -5,7 +5,7 @@
 
 #include "net/http_client.hpp"
 
-namespace patter::providers {
+namespace patter::net {
 
 // The HttpClient (and so the keep-alive pool) a provider uses on one event loop. Calls live on
 // one loop each and HttpClient is single-threaded, so every provider gets one client per loop,
@@ -14,8 +14,8 @@ namespace patter::providers {
 //
 // `owner` identifies the provider. Thread-safe; the client itself must be used on the loop only,
 // which must be single-threaded (as IoPool's loops are).
-std::shared_ptr<net::HttpClient> loop_http_client(const boost::asio::any_io_executor& loop,
+std::shared_ptr<HttpClient> loop_http_client(const boost::asio::any_io_executor& loop,
                                                   const std::shared_ptr<const void>& owner,
-                                                  const net::HttpClientOptions& options);
+                                                  const HttpClientOptions& options);
 
-}  // namespace patter::providers
+}  // namespace patter::net

@@ -27,7 +27,8 @@ const ChatPreset& openai_compatible_preset();
 // The preset called `name`, or null.
 const ChatPreset* find_chat_preset(std::string_view name);
 
-// Everything one OpenAiChatLlm needs, resolved: no environment lookups happen later.
+// Everything one streaming LLM client (OpenAiChatLlm, AnthropicLlm, GeminiLlm) needs, resolved:
+// no environment lookups happen later.
 struct ChatConfig {
   std::string provider = "openai";
   std::string base_url = "https://api.openai.com/v1";
@@ -35,10 +36,12 @@ struct ChatConfig {
   std::string api_key_variable;  // named in messages about a missing or rejected key
   bool api_key_required = true;
   std::string model = "gpt-4o-mini";
-  std::string max_tokens_field = "max_completion_tokens";
+  std::string max_tokens_field = "max_completion_tokens";  // Chat Completions only
   std::optional<double> temperature;
   std::optional<int> max_tokens;
   std::vector<std::pair<std::string, std::string>> headers;  // organization and extra headers
+  // Anthropic: mark the system prompt and the tools for prompt caching (cache_control).
+  bool prompt_caching = true;
   std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};
   std::chrono::milliseconds first_token_timeout{std::chrono::seconds(10)};
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};

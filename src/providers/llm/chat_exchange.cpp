@@ -21,7 +21,7 @@
 #include "net/retry.hpp"
 #include "net/sse_parser.hpp"
 #include "providers/llm/chat_failure.hpp"
-#include "providers/llm/chat_stream_decoder.hpp"
+#include "providers/llm/reply_decoder.hpp"
 
 namespace patter::providers {
 
@@ -31,8 +31,9 @@ using std::chrono::milliseconds;
 namespace {
 
 constexpr std::size_t kMaxErrorBody = std::size_t{64} * 1024;
-// After [DONE] the rest of the body (normally just the chunked terminator) is read so the
-// connection can be reused; a server that keeps the body open longer loses the connection.
+// After the end marker ([DONE], message_stop) the rest of the body (normally just the chunked
+// terminator) is read so the connection can be reused; a server that keeps the body open longer
+// loses the connection.
 constexpr milliseconds kDrainLimit{2000};
 
 // One reply in flight. `ended` is the only field touched off the loop: set by cancel() or by
@@ -179,7 +180,7 @@ bool is_event_stream(const std::optional<std::string>& content_type) {
 }
 
 // The end of a reply: tool calls not yet sent, the usage, then on_done.
-void finish_reply(Exchange& exchange, ChatStreamDecoder& decoder) {
+void finish_reply(Exchange& exchange, ReplyDecoder& decoder) {
   exchange.tool_calls(decoder.take_tool_calls());
   exchange.usage(decoder.usage());
   exchange.done(decoder.finish_reason());
@@ -205,7 +206,8 @@ asio::awaitable<void> drain(std::shared_ptr<Exchange> exchange, net::HttpRespons
 asio::awaitable<std::optional<ChatFailure>> run_attempt(std::shared_ptr<Exchange> exchange,
                                                         std::shared_ptr<net::HttpClient> client,
                                                         std::shared_ptr<const ChatConfig> config,
-                                                        net::HttpClientRequest request) {
+                                                        net::HttpClientRequest request,
+                                                        ReplyDecoderFactory make_decoder) {
   Exchange& self = *exchange;
   self.first_token_expired = false;
   self.arm(config->first_token_timeout, [](Exchange& expired) {
@@ -233,7 +235,8 @@ asio::awaitable<std::optional<ChatFailure>> run_attempt(std::shared_ptr<Exchange
   }
 
   net::SseParser parser;
-  ChatStreamDecoder decoder;
+  const auto decoding = make_decoder();
+  ReplyDecoder& decoder = *decoding;
   bool finished = false;
   bool awaiting_first_token = true;
   while (!finished) {
@@ -249,7 +252,7 @@ asio::awaitable<std::optional<ChatFailure>> run_attempt(std::shared_ptr<Exchange
     for (const auto& event : events) {
       if (self.stopped()) co_return std::nullopt;
       try {
-        const auto chunk = decoder.feed(event.data);
+        const auto chunk = decoder.feed(event);
         if (chunk.progress && awaiting_first_token) {
           awaiting_first_token = false;
           self.disarm();
@@ -273,7 +276,8 @@ asio::awaitable<std::optional<ChatFailure>> run_attempt(std::shared_ptr<Exchange
   if (self.stopped() && !finished) co_return std::nullopt;
   if (self.first_token_expired) co_return first_token_timeout(*config);
   if (!finished) {
-    // The body ended without [DONE]: complete when the model had finished, else cut short.
+    // The body ended without an end marker (Gemini has none; a few OpenAI-compatible servers
+    // leave out [DONE]): complete when the model had finished, else cut short.
     if (!decoder.finished()) co_return stream_ended_early(*config);
     try {
       finish_reply(self, decoder);
@@ -289,7 +293,8 @@ asio::awaitable<std::optional<ChatFailure>> run_attempt(std::shared_ptr<Exchange
 asio::awaitable<void> run_exchange(std::shared_ptr<Exchange> exchange,
                                    std::shared_ptr<net::HttpClient> client,
                                    std::shared_ptr<const ChatConfig> config,
-                                   net::HttpClientRequest request) {
+                                   net::HttpClientRequest request,
+                                   ReplyDecoderFactory make_decoder) {
   std::minstd_rand random(std::random_device{}());
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   net::RetryPolicy policy;
@@ -298,7 +303,7 @@ asio::awaitable<void> run_exchange(std::shared_ptr<Exchange> exchange,
   for (int attempt = 1;; ++attempt) {
     failure.reset();
     try {
-      auto work = run_attempt(exchange, client, config, request);
+      auto work = run_attempt(exchange, client, config, request, make_decoder);
       auto bound =
           asio::co_spawn(exchange->loop, std::move(work),
                          asio::bind_cancellation_slot(exchange->stop.slot(), asio::use_awaitable));
@@ -332,9 +337,10 @@ std::unique_ptr<LlmStream> start_chat_exchange(asio::any_io_executor loop,
                                                std::shared_ptr<Executor> relay,
                                                std::shared_ptr<net::HttpClient> client,
                                                std::shared_ptr<const ChatConfig> config,
-                                               net::HttpClientRequest request, LlmEvents events) {
+                                               net::HttpClientRequest request,
+                                               ReplyDecoderFactory make_decoder, LlmEvents events) {
   auto exchange = std::make_shared<Exchange>(loop, std::move(relay), std::move(events));
-  auto work = run_exchange(exchange, std::move(client), config, std::move(request));
+  auto work = run_exchange(exchange, std::move(client), config, std::move(request), make_decoder);
   asio::co_spawn(loop, std::move(work),
                  [provider = config->provider](const std::exception_ptr& error) {
                    // Only an event handler that throws from on_error or on_done gets here.

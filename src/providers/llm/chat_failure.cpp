@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
+#include <cstdint>
 
 #include "core/log.hpp"
 #include "net/retry.hpp"
+#include "providers/llm/llm_json.hpp"
 
 namespace patter::providers {
 
@@ -23,31 +25,54 @@ std::string shorten(std::string_view text) {
   return line + (text.size() > kShownBytes ? "..." : "");
 }
 
-// OpenAI-style {"error":{"message","code"|"type"}}, a bare {"error":"..."} or {"message"}; else
-// the start of the body as it came.
+// The error object's description ({"error":{...}}, a bare {"error":"..."}, or a top-level
+// {"message"}); else the start of the body as it came.
 std::string server_message(std::string_view body) {
   boost::system::error_code parse_error;
   const auto parsed = json::parse(body, parse_error);
   if (!parse_error && parsed.is_object()) {
-    const auto& object = parsed.as_object();
-    const json::value* error = object.if_contains("error");
-    if (error != nullptr && error->is_string()) return shorten(error->as_string());
-    const json::object* fields =
-        error != nullptr && error->is_object() ? &error->as_object() : &object;
-    std::string message;
-    if (const auto* text = fields->if_contains("message"); text && text->is_string()) {
-      message = shorten(text->as_string());
-    }
-    for (const auto* key : {"code", "type"}) {
-      const auto* value = fields->if_contains(key);
-      if (value && value->is_string() && !value->as_string().empty()) {
-        message += (message.empty() ? "" : " ") + ("(" + std::string(value->as_string()) + ")");
-        break;
-      }
-    }
-    if (!message.empty()) return message;
+    const auto* error = parsed.as_object().if_contains("error");
+    if (auto description = error_description(error != nullptr ? *error : parsed))
+      return shorten(*description);
   }
   return shorten(body);
+}
+
+// What Google's error details say: [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+// "reason": "API_KEY_INVALID"}, {"@type": "type.googleapis.com/google.rpc.RetryInfo",
+// "retryDelay": "37s"}]. Gemini rejects a wrong key with 400, not 401.
+struct GoogleDetails {
+  bool key_invalid = false;
+  std::optional<milliseconds> retry_delay;
+};
+
+GoogleDetails google_details(std::string_view body) {
+  GoogleDetails found;
+  boost::system::error_code parse_error;
+  const auto parsed = json::parse(body, parse_error);
+  const auto* error =
+      !parse_error && parsed.is_object() ? parsed.as_object().if_contains("error") : nullptr;
+  const auto* details =
+      error != nullptr && error->is_object() ? error->as_object().if_contains("details") : nullptr;
+  if (details == nullptr || !details->is_array()) return found;
+  for (const auto& detail : details->as_array()) {
+    const auto* fields = detail.if_object();
+    if (fields == nullptr) continue;
+    if (const auto* reason = fields->if_contains("reason");
+        reason && reason->is_string() && reason->as_string() == "API_KEY_INVALID") {
+      found.key_invalid = true;
+    }
+    if (const auto* delay = fields->if_contains("retryDelay"); delay && delay->is_string()) {
+      const std::string_view text = delay->as_string();
+      double seconds = -1;
+      const auto [last, failure] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+      if (failure == std::errc{} && seconds >= 0 &&
+          std::string_view(last, text.data() + text.size() - last) == "s") {
+        found.retry_delay = milliseconds(static_cast<std::int64_t>(seconds * 1000));
+      }
+    }
+  }
+  return found;
 }
 
 std::string status_text(int status, std::string_view body) {
@@ -94,13 +119,15 @@ ChatFailure failure_from_status(const ChatConfig& config, int status,
                                 const net::HeaderList& headers, std::string_view body,
                                 core::WallTime now) {
   const auto detail = status_text(status, body);
-  if (status == 401 || status == 403) {
+  const auto google = google_details(body);
+  if (status == 401 || status == 403 || (status == 400 && google.key_invalid)) {
     return make(config, core::Errc::upstream_auth,
                 "authentication failed (" + detail + "); " + key_advice(config), false);
   }
   if (status == 429) {
     auto failure = make(config, core::Errc::rate_limited, "rate limited (" + detail + ")", true);
     failure.retry_after = retry_after_of(headers, now);
+    if (!failure.retry_after) failure.retry_after = google.retry_delay;
     if (failure.retry_after)
       failure.message += "; retry after " + seconds_text(*failure.retry_after);
     return failure;
@@ -153,9 +180,7 @@ ChatFailure stream_error(const ChatConfig& config, std::string_view server_messa
 
 ChatFailure stream_ended_early(const ChatConfig& config) {
   return make(config, core::Errc::upstream_error,
-              "connection lost: the stream ended before the reply was finished (no finish_reason, "
-              "no [DONE])",
-              true);
+              "connection lost: the stream ended before the reply was finished", true);
 }
 
 ChatFailure unexpected_failure(const ChatConfig& config, std::string_view what) {

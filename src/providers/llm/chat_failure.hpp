@@ -23,9 +23,11 @@ struct ChatFailure {
   std::optional<std::chrono::milliseconds> retry_after;  // from a 429 or 503
 };
 
-// A response that is not 2xx: 401/403 name the key's environment variable, 429 carries
-// Retry-After (or retry-after-ms), 408/409/5xx are retryable, other statuses are final. The
-// server's own error message (OpenAI's {"error":{"message","code"}}) is quoted, redacted.
+// A response that is not 2xx: 401/403 (and Google's 400 API_KEY_INVALID) name the key's
+// environment variable, 429 carries Retry-After (or retry-after-ms, or Google's RetryInfo
+// retryDelay), 408/409/5xx (Anthropic's 529 overloaded included) are retryable, other statuses
+// are final. The server's own error message ({"error":{"message","code"|"type"|"status"}}) is
+// quoted, redacted.
 ChatFailure failure_from_status(const ChatConfig& config, int status,
                                 const net::HeaderList& headers, std::string_view body,
                                 core::WallTime now);

@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "core/error.hpp"
+#include "providers/llm/llm_json.hpp"
 
 namespace patter::providers {
 
@@ -32,18 +32,6 @@ json::object message_json(const ChatMessage& message) {
   }
   if (message.role == Role::tool) out["tool_call_id"] = message.tool_call_id;
   return out;
-}
-
-json::value tool_parameters(const ToolSchema& tool) {
-  if (tool.parameters_json.empty())
-    return json::object{{"type", "object"}, {"properties", json::object{}}};
-  boost::system::error_code error;
-  auto parameters = json::parse(tool.parameters_json, error);
-  if (error || !parameters.is_object()) {
-    throw core::Error(core::Errc::config_invalid,
-                      "tool " + tool.name + ": parameters must be a JSON Schema object");
-  }
-  return parameters;
 }
 
 }  // namespace

@@ -3,12 +3,11 @@
 #include <cstddef>
 #include <map>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <patter/providers.hpp>
+#include "providers/llm/reply_decoder.hpp"
 
 namespace boost::json {
 class array;
@@ -16,56 +15,33 @@ class array;
 
 namespace patter::providers {
 
-// The stream broke the Chat Completions chunk format (not JSON, wrong types, too large).
-class ChatStreamFormatError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// The server reported an error inside the stream: a data object with an "error" key.
-class ChatStreamServerError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// What one SSE event of the stream contributed.
-struct ChatChunk {
-  std::string text;       // content delta, possibly empty
-  bool progress = false;  // the model produced something: text, a tool-call fragment or a finish
-  bool finished = false;  // this chunk carried finish_reason
-  bool done = false;      // the [DONE] sentinel
-};
-
-struct ChatStreamLimits {
-  std::size_t max_tool_calls = 64;
-  std::size_t max_arguments_bytes = std::size_t{1024} * 1024;  // per tool call
-};
-
 // Decodes the data of each `data:` event of a streaming Chat Completions response. Tool-call
 // fragments are merged by index (id, type and name arrive on the first fragment of an index,
 // arguments are concatenated), whether they come split across chunks, interleaved, or whole in
 // one chunk as Ollama sends them. Unknown fields are ignored. Only choice 0 is read.
-class ChatStreamDecoder {
+// A data object with an "error" key is a ChatStreamServerError.
+class ChatStreamDecoder final : public ReplyDecoder {
  public:
   explicit ChatStreamDecoder(ChatStreamLimits limits = {}) : limits_(limits) {}
 
   // Throws ChatStreamFormatError or ChatStreamServerError; the decoder is unusable afterwards.
   ChatChunk feed(std::string_view data);
+  ChatChunk feed(const net::SseEvent& event) override { return feed(event.data); }
 
   // The assembled tool calls in index order, once; later calls return nothing. A call without
   // an id gets "call_<index>"; empty arguments become "{}". Throws ChatStreamFormatError for a
   // call that never got a name.
-  std::vector<ToolCall> take_tool_calls();
+  std::vector<ToolCall> take_tool_calls() override;
 
-  [[nodiscard]] bool finished() const { return finish_reason_.has_value(); }
+  [[nodiscard]] bool finished() const override { return finish_reason_.has_value(); }
   // stop, length or tool_calls; tool_calls whenever the stream produced tool calls, since some
   // servers say "stop" even then.
-  [[nodiscard]] FinishReason finish_reason() const;
+  [[nodiscard]] FinishReason finish_reason() const override;
   [[nodiscard]] const std::string& raw_finish_reason() const { return raw_finish_reason_; }
   // The usage chunk's numbers: input_tokens excludes the cached prompt tokens, which are
   // cache_read_tokens, as cost accounting prices them apart. Groq's x_groq.usage counts only
   // when the stream has no standard usage.
-  [[nodiscard]] std::optional<LlmUsage> usage() const;
+  [[nodiscard]] std::optional<LlmUsage> usage() const override;
 
  private:
   struct PartialCall {

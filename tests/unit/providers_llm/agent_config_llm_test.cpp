@@ -143,7 +143,7 @@ TEST(AgentConfigLlm, BadValuesAreLocated) {
   EXPECT_TRUE(contains(url.what(), "agent.llm.base_url")) << url.what();
   const auto typo = error_of(agent_with_llm("    provider: openai\n    max_token: 5\n"), env);
   EXPECT_TRUE(contains(typo.what(), "did you mean 'max_tokens'")) << typo.what();
-  const auto unknown = error_of(agent_with_llm("    provider: anthropic\n"), env);
+  const auto unknown = error_of(agent_with_llm("    provider: mistral\n"), env);
   EXPECT_TRUE(contains(unknown.what(), "openai_compatible")) << unknown.what();
 }
 

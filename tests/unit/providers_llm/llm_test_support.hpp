@@ -15,6 +15,7 @@
 #include "fakes/fake_openai_chat.hpp"
 #include "net/asio_executor.hpp"
 #include "providers/llm/openai_chat_llm.hpp"
+#include "providers/llm/streaming_llm.hpp"
 
 namespace patter::providers::testing {
 
@@ -71,9 +72,10 @@ class ChatClientTest : public ::testing::Test {
     return context;
   }
 
-  // A config for the fake: its URL and key, one attempt, short timeouts.
-  [[nodiscard]] ChatConfig config_for_fake(const fakes::FakeOpenAiChat& fake) const {
-    auto config = providers::config_for(openai_preset());
+  // `config` pointed at the fake (its URL, key and certificate), with one attempt and short
+  // timeouts.
+  template <typename Fake>
+  [[nodiscard]] static ChatConfig aimed_at(const Fake& fake, ChatConfig config) {
     config.base_url = fake.base_url();
     config.api_key = fake.options().api_key;
     config.max_attempts = 1;
@@ -81,6 +83,10 @@ class ChatClientTest : public ::testing::Test {
     config.first_token_timeout = std::chrono::seconds(5);
     config.extra_ca_pem = fake.certificate_pem();
     return config;
+  }
+
+  [[nodiscard]] ChatConfig config_for_fake(const fakes::FakeOpenAiChat& fake) const {
+    return aimed_at(fake, providers::config_for(openai_preset()));
   }
 
   static LlmRequest hello_request() {

@@ -1,4 +1,4 @@
-#include "providers/llm/loop_http_clients.hpp"
+#include "net/loop_http_clients.hpp"
 
 #include <algorithm>
 #include <boost/asio/execution/context.hpp>
@@ -7,7 +7,7 @@
 #include <mutex>
 #include <vector>
 
-namespace patter::providers {
+namespace patter::net {
 
 namespace asio = boost::asio;
 
@@ -19,16 +19,16 @@ class LoopHttpClients final : public asio::execution_context::service {
 
   explicit LoopHttpClients(asio::execution_context& context) : service(context) {}
 
-  std::shared_ptr<net::HttpClient> client(const asio::any_io_executor& loop,
+  std::shared_ptr<HttpClient> client(const asio::any_io_executor& loop,
                                           const std::shared_ptr<const void>& owner,
-                                          const net::HttpClientOptions& options) {
+                                          const HttpClientOptions& options) {
     const std::lock_guard lock(mutex_);
     std::erase_if(entries_, [](const Entry& entry) { return entry.owner.expired(); });
     const auto found = std::find_if(entries_.begin(), entries_.end(), [&owner](const Entry& entry) {
       return entry.owner.lock() == owner;
     });
     if (found != entries_.end()) return found->client;
-    auto client = std::make_shared<net::HttpClient>(loop, options);
+    auto client = std::make_shared<HttpClient>(loop, options);
     entries_.push_back(Entry{owner, client});
     return client;
   }
@@ -42,7 +42,7 @@ class LoopHttpClients final : public asio::execution_context::service {
 
   struct Entry {
     std::weak_ptr<const void> owner;
-    std::shared_ptr<net::HttpClient> client;
+    std::shared_ptr<HttpClient> client;
   };
   std::mutex mutex_;
   std::vector<Entry> entries_;
@@ -52,11 +52,11 @@ asio::execution_context::id LoopHttpClients::id;
 
 }  // namespace
 
-std::shared_ptr<net::HttpClient> loop_http_client(const asio::any_io_executor& loop,
+std::shared_ptr<HttpClient> loop_http_client(const asio::any_io_executor& loop,
                                                   const std::shared_ptr<const void>& owner,
-                                                  const net::HttpClientOptions& options) {
+                                                  const HttpClientOptions& options) {
   auto& context = asio::query(loop, asio::execution::context);
   return asio::use_service<LoopHttpClients>(context).client(loop, owner, options);
 }
 
-}  // namespace patter::providers
+}  // namespace patter::net

@@ -1,0 +1,106 @@
+#include "providers/stt/parked_sockets.hpp"
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+
+namespace patter::providers {
+
+struct ParkedSockets::Entry {
+  std::string key;
+  std::shared_ptr<net::WebSocket> socket;
+  std::shared_ptr<core::Clock> clock;
+  core::Timer keepalive;
+  core::Timer expiry;
+};
+
+void close_deepgram_socket(net::WebSocket& socket) {
+  if (!socket.is_open()) return;
+  socket.send_text(R"({"type":"CloseStream"})");
+  socket.close(1000);
+}
+
+ParkedSockets::~ParkedSockets() {
+  // Each socket and its timers belong to its loop: they are closed and released there.
+  for (auto& entry : entries_) {
+    const auto loop = entry->socket->get_executor();
+    boost::asio::post(loop, [entry = std::move(entry)] {
+      entry->keepalive.cancel();
+      entry->expiry.cancel();
+      close_deepgram_socket(*entry->socket);
+    });
+  }
+}
+
+void ParkedSockets::park(std::string key, std::shared_ptr<net::WebSocket> socket,
+                         std::shared_ptr<core::Clock> clock) {
+  {
+    const std::lock_guard lock(mutex_);
+    const bool parked_already = std::any_of(entries_.begin(), entries_.end(), [&](const auto& e) {
+      return e->key == key && e->socket->get_executor() == socket->get_executor();
+    });
+    if (parked_already) {
+      close_deepgram_socket(*socket);
+      return;
+    }
+  }
+  auto entry = std::make_shared<Entry>();
+  entry->key = std::move(key);
+  entry->socket = std::move(socket);
+  entry->clock = std::move(clock);
+  const std::weak_ptr<ParkedSockets> registry = weak_from_this();
+  const std::weak_ptr<Entry> parked = entry;
+  entry->expiry = entry->clock->schedule_after(lifetime_, [registry, parked] {
+    const auto self = registry.lock();
+    const auto found = parked.lock();
+    if (self && found) self->expire(found);
+  });
+  keep_alive(entry);
+  const std::lock_guard lock(mutex_);
+  entries_.push_back(std::move(entry));
+}
+
+void ParkedSockets::keep_alive(const std::shared_ptr<Entry>& entry) {
+  const std::weak_ptr<ParkedSockets> registry = weak_from_this();
+  const std::weak_ptr<Entry> parked = entry;
+  entry->keepalive = entry->clock->schedule_after(keepalive_interval_, [registry, parked] {
+    const auto self = registry.lock();
+    const auto found = parked.lock();
+    if (!self || !found || !found->socket->is_open()) return;
+    found->socket->send_text(R"({"type":"KeepAlive"})");
+    self->keep_alive(found);
+  });
+}
+
+void ParkedSockets::expire(const std::shared_ptr<Entry>& entry) {
+  {
+    const std::lock_guard lock(mutex_);
+    std::erase(entries_, entry);
+  }
+  entry->keepalive.cancel();
+  close_deepgram_socket(*entry->socket);
+}
+
+std::shared_ptr<net::WebSocket> ParkedSockets::take(const std::string& key,
+                                                    const boost::asio::any_io_executor& loop) {
+  std::shared_ptr<Entry> entry;
+  {
+    const std::lock_guard lock(mutex_);
+    const auto found = std::find_if(entries_.begin(), entries_.end(), [&](const auto& candidate) {
+      return candidate->key == key && candidate->socket->get_executor() == loop;
+    });
+    if (found == entries_.end()) return nullptr;
+    entry = *found;
+    entries_.erase(found);
+  }
+  entry->keepalive.cancel();
+  entry->expiry.cancel();
+  if (!entry->socket->is_open()) return nullptr;
+  return entry->socket;
+}
+
+std::size_t ParkedSockets::size() const {
+  const std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+}  // namespace patter::providers
