@@ -65,8 +65,9 @@ struct TurnMetrics {
   [[nodiscard]] bool interrupted() const { return agent_text.ends_with(kInterruptedMarker); }
 };
 
-// Per-component statistics over the turns that count: interrupted turns and turns with
-// total_ms == 0 are left out, and each component drops its own zero or missing values.
+// Per-component statistics over the turns that count: interrupted turns, turns with
+// total_ms == 0 and turns that answered no user words (the first message) are left out, and
+// each component drops its own zero or missing values.
 // Components with no values are 0 (plain fields) or absent (optional fields).
 struct LatencyAggregate {
   LatencyBreakdown average;

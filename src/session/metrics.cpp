@@ -64,7 +64,11 @@ std::string interrupted_agent_text(std::string_view spoken_part) {
 LatencyAggregate aggregate_latency(std::span<const TurnMetrics> turns) {
   std::vector<const LatencyBreakdown*> counted;
   for (const auto& turn : turns) {
-    if (!turn.interrupted() && turn.latency.total_ms != 0.0) counted.push_back(&turn.latency);
+    // A turn without user words (the greeting, a resumed reply) answered nobody: its "latency"
+    // is only the synthesis start and would flatter the averages.
+    if (!turn.interrupted() && turn.latency.total_ms != 0.0 && !turn.user_text.empty()) {
+      counted.push_back(&turn.latency);
+    }
   }
   LatencyAggregate out;
   std::vector<double> values;

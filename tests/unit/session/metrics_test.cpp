@@ -132,6 +132,7 @@ TEST(PercentileTest, HyndmanFanType7) {
 
 TurnMetrics turn_with(double stt, double total, std::optional<double> ttft = std::nullopt) {
   TurnMetrics turn;
+  turn.user_text = "Can I book?";
   turn.agent_text = "Sure.";
   turn.latency.stt_ms = stt;
   turn.latency.total_ms = total;
@@ -161,6 +162,13 @@ TEST(AggregateLatencyTest, LeavesOutInterruptedAndZeroTotalTurnsAndZeroComponent
   EXPECT_DOUBLE_EQ(aggregate.average.stt_ms, 100.0);  // the zero stt of turn 2 is dropped
   EXPECT_DOUBLE_EQ(aggregate.average.total_ms, 2000.0);
   EXPECT_DOUBLE_EQ(aggregate.p99.stt_ms, 100.0);
+}
+
+TEST(AggregateLatencyTest, LeavesOutTheGreeting) {
+  auto greeting = turn_with(0, 4);
+  greeting.user_text.clear();
+  const std::vector<TurnMetrics> turns = {greeting, turn_with(100, 1000)};
+  EXPECT_DOUBLE_EQ(aggregate_latency(turns).average.total_ms, 1000.0);
 }
 
 TEST(AggregateLatencyTest, RoundsAverageToOneDecimal) {
