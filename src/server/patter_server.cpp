@@ -274,6 +274,7 @@ void PatterServer::start() {
     webhook_config.public_host = twilio_settings.public_host;
     webhook_config.auth_token = twilio_settings.auth_token;
     webhook_config.require_signature = twilio_settings.require_signature;
+    webhook_config.media.start_timeout = twilio_settings.stream_start_timeout;
     std::weak_ptr<State> weak = state_;
     TwilioRouteHandlers handlers;
     handlers.create_call = [weak](const twilio::Start& start, std::shared_ptr<session::CarrierLink> line,

@@ -31,6 +31,8 @@ struct TwilioSettings {
   // stream, which ends a <Connect> call); outbound calls, transfers, recordings, voicemail drops
   // and number configuration do not.
   bool use_rest_api = true;
+  // A media stream that has not sent `start` by then is closed (1008) and its call ended.
+  std::chrono::milliseconds stream_start_timeout{std::chrono::seconds(10)};
   // After a call completes, its billed price is fetched after each of these delays until Twilio
   // has one (it appears some seconds to minutes later); it replaces the estimate in the store.
   std::vector<std::chrono::milliseconds> price_lookup_delays{std::chrono::seconds(5), std::chrono::seconds(30),

@@ -321,6 +321,26 @@ TEST_F(TwilioE2EStreamTest, MalformedAndOversizedMessagesCloseTheStreamAndEndThe
   EXPECT_EQ(call_record(oversized_sid).at("call_id").as_string(), oversized_sid);
 }
 
+TEST_F(TwilioE2EStreamTest, AStreamThatNeverStartsIsClosed) {
+  start([](Agent&, server::PatterServerConfig& config) {
+    config.twilio->stream_start_timeout = std::chrono::milliseconds(300);
+  });
+  const std::string call_sid = "CA00000000000000000000000000000003";
+  ASSERT_EQ(post_webhook("/webhooks/twilio/voice", {{"AccountSid", rest.options().account_sid},
+                                                    {"CallSid", call_sid},
+                                                    {"From", "+15550001111"},
+                                                    {"To", "+15550002222"}})
+                .status,
+            200);
+  boost::asio::io_context io;
+  net::WsClient client;
+  net::WsConnectRequest request;
+  request.url = "ws://127.0.0.1:" + std::to_string(server->port()) + "/ws/stream/" + call_sid;
+  auto socket = fakes::run_coroutine(io, client.connect(std::move(request)));
+  socket->send_text(R"({"event":"connected","protocol":"Call","version":"1.0.0"})");
+  EXPECT_EQ(close_code(io, socket), 1008) << "closed for want of a start message";
+}
+
 TEST_F(TwilioE2ETest, OutboundCallSpeaksTheFirstMessageGivenToCall) {
   start();
   server::OutboundCallRequest request;
