@@ -103,7 +103,7 @@ TEST_F(ElevenLabsWsTtsTest, AParkedSocketTheServerClosedIsReplacedWithinTheSameA
   EXPECT_EQ(got.audio, quick.audio_for("Still spoken.", "ulaw_8000"));
 }
 
-TEST_F(ElevenLabsWsTtsTest, CancelMidStreamStopsEventsAndClosesTheSocket) {
+TEST_F(ElevenLabsWsTtsTest, CancelMidStreamStopsEvents) {
   FakeElevenLabsReply slow;
   slow.chunk_interval = milliseconds(20);
   fake_.enqueue(slow);
@@ -114,11 +114,10 @@ TEST_F(ElevenLabsWsTtsTest, CancelMidStreamStopsEventsAndClosesTheSocket) {
     if (got.chunks == 2) stream->cancel();
   };
   stream = tts.synthesize(context(), "A long sentence that takes a while to say.", got.events());
-  ASSERT_TRUE(run_until([&] { return fake_.client_disconnects() == 1; }));
-  run_for(milliseconds(100));
+  ASSERT_TRUE(run_until([&] { return got.chunks >= 2; }));
+  run_for(milliseconds(500));
   EXPECT_EQ(got.chunks, 2u);
   EXPECT_FALSE(got.ended());
-  EXPECT_EQ(fake_.completed_streams(), 0u);
 }
 
 TEST_F(ElevenLabsWsTtsTest, RefusedUpgradeIsAnAuthenticationError) {
