@@ -1,5 +1,7 @@
 #include "fakes/fake_gemini.hpp"
 
+#include "fakes/fake_reply_ledger.hpp"
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <boost/system/system_error.hpp>
@@ -51,32 +53,7 @@ FakeGeminiReply FakeGeminiReply::server_error(int status) {
 
 namespace detail {
 
-struct FakeGeminiState {
-  mutable std::mutex mutex;
-  std::deque<FakeGeminiReply> queue;
-  std::vector<FakeChatRequest> requests;
-  std::size_t completed = 0;
-  std::size_t disconnects = 0;
-  std::uint64_t next_id = 1;
-
-  FakeGeminiReply next_reply(const FakeGeminiReply& fallback) {
-    const std::lock_guard lock(mutex);
-    if (queue.empty()) return fallback;
-    auto reply = std::move(queue.front());
-    queue.pop_front();
-    return reply;
-  }
-  std::uint64_t record(FakeChatRequest request) {
-    const std::lock_guard lock(mutex);
-    requests.push_back(std::move(request));
-    return next_id++;
-  }
-  void stream_ended(bool complete, bool client_left) {
-    const std::lock_guard lock(mutex);
-    if (complete) ++completed;
-    if (client_left) ++disconnects;
-  }
-};
+struct FakeGeminiState : FakeReplyLedger<FakeGeminiReply> {};
 
 }  // namespace detail
 
