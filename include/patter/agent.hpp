@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include <patter/engine.hpp>
 #include <patter/hooks.hpp>
 #include <patter/providers.hpp>
 #include <patter/tools.hpp>
@@ -96,6 +97,9 @@ struct Agent {
   std::shared_ptr<SttProvider> stt;
   std::shared_ptr<LlmProvider> llm;
   std::shared_ptr<TtsProvider> tts;
+  // A speech-to-speech engine (OpenAI Realtime, ElevenLabs ConvAI) instead of stt + llm + tts:
+  // the call runs in realtime mode.
+  std::shared_ptr<RealtimeEngine> engine;
 
   std::vector<Tool> tools;
   // transfer_call and end_call, offered to the model alongside `tools`.
