@@ -133,6 +133,7 @@ enum class EventType : std::uint8_t {
   tts_chunk,
   tool_call_started,
   conversation_state_changed,
+  engine_error,  // a speech-to-speech engine's problem: text the message, data {"fatal":bool}
 };
 std::string_view to_string(EventType type);
 

@@ -46,6 +46,9 @@ struct SttEvents {
   // Speech edges detected by the provider itself, where it offers them.
   std::function<void()> on_speech_started;
   std::function<void()> on_speech_ended;
+  // Audio sent to the provider a second time (replayed after a reconnect), in seconds: the
+  // provider bills it again, so the call adds it to its cost.
+  std::function<void(double seconds)> on_audio_replayed;
   // The stream failed and produces nothing more.
   std::function<void(const std::string& message)> on_error;
 };
@@ -123,6 +126,9 @@ struct LlmEvents {
   std::function<void(FinishReason)> on_done;
   // The request failed; nothing follows.
   std::function<void(const std::string& message)> on_error;
+  // Optional: the request has been handed to the transport (the first attempt's), so the time
+  // until then is the framework's own. Clients that cannot tell leave it unfired.
+  std::function<void()> on_request_written;
 };
 
 class LlmStream {
@@ -149,6 +155,8 @@ struct TtsEvents {
   std::function<void(std::span<const std::uint8_t> audio)> on_audio;
   std::function<void()> on_done;
   std::function<void(const std::string& message)> on_error;
+  // Optional: the request has been handed to the transport (see LlmEvents::on_request_written).
+  std::function<void()> on_request_written;
 };
 
 class TtsStream {

@@ -9,24 +9,34 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include <spdlog/fmt/fmt.h>
 #include <yaml-cpp/yaml.h>
 
+#include "app/engine_config.hpp"
 #include "app/yaml_json.hpp"
 #include "audio/resampler.hpp"
 #include "providers/embedded/espeak_tts.hpp"
 #include "providers/embedded/pocketsphinx_stt.hpp"
 #include "providers/embedded/rules_brain.hpp"
+#include "providers/fallback/fallback_llm.hpp"
+#include "providers/fallback/fallback_stt.hpp"
+#include "providers/fallback/fallback_tts.hpp"
 #include "providers/llm/anthropic_llm.hpp"
 #include "providers/llm/gemini_llm.hpp"
 #include "providers/llm/openai_chat_llm.hpp"
+#include "providers/stt/cartesia_stt.hpp"
+#include "providers/stt/assemblyai_stt.hpp"
 #include "providers/stt/deepgram_stt.hpp"
+#include "providers/stt/openai_transcribe_stt.hpp"
+#include "providers/tts/cartesia_tts.hpp"
 #include "providers/tts/elevenlabs_tts.hpp"
 #include "providers/tts/elevenlabs_voices.hpp"
 #include "providers/tts/elevenlabs_ws_tts.hpp"
+#include "providers/tts/openai_speech_tts.hpp"
 #include "session/builtin_tools.hpp"
 
 namespace patter::app {
@@ -185,6 +195,152 @@ std::shared_ptr<SttProvider> make_deepgram(const ConfigNode& stt, const YAML::No
   return construct<providers::DeepgramStt>(stt, std::move(config));
 }
 
+std::shared_ptr<SttProvider> make_assemblyai(const ConfigNode& stt, const YAML::Node& /*raw*/,
+                                             const BuildContext& /*context*/) {
+  stt.reject_unknown_keys({"provider", "model", "api_key", "base_url", "encoding", "sample_rate",
+                           "format_turns", "end_of_turn_confidence_threshold",
+                           "min_turn_silence_ms", "max_turn_silence_ms", "keyterms", "chunk_ms",
+                           "keepalive_ms", "reconnect_attempts", "replay_window_ms"});
+  providers::AssemblyAiConfig config;
+  config.api_key = stt.credential("api_key", providers::kAssemblyAiKeyVariable);
+  config.base_url = stt.string_or("base_url", config.base_url);
+  if (!has_scheme(config.base_url, {"wss", "ws", "https", "http"})) {
+    throw stt.error_at("base_url", "expected a wss://, ws:// or https:// URL, got " +
+                                       in_quotes(config.base_url));
+  }
+  config.speech_model = stt.string_or("model", config.speech_model);
+  if (config.speech_model.empty()) throw stt.error_at("model", "must not be empty");
+  const auto encoding = stt.choice_or("encoding", "pcm_mulaw", {"pcm_mulaw", "pcm_s16le"});
+  config.input_format.encoding = encoding == "pcm_mulaw" ? Encoding::mulaw : Encoding::pcm16_le;
+  config.input_format.sample_rate = static_cast<int>(
+      stt.integer_or("sample_rate", encoding == "pcm_mulaw" ? 8000 : 16000, 8000, 48000));
+  config.format_turns = stt.boolean_or("format_turns", config.format_turns);
+  config.end_of_turn_confidence_threshold = stt.number_or(
+      "end_of_turn_confidence_threshold", config.end_of_turn_confidence_threshold, 0.0, 1.0);
+  config.min_turn_silence_ms = static_cast<int>(
+      stt.integer_or("min_turn_silence_ms", config.min_turn_silence_ms, 0, 10'000));
+  config.max_turn_silence_ms = static_cast<int>(
+      stt.integer_or("max_turn_silence_ms", config.max_turn_silence_ms, 0, 60'000));
+  if (config.max_turn_silence_ms < config.min_turn_silence_ms) {
+    throw stt.error_at("max_turn_silence_ms", "must be at least min_turn_silence_ms");
+  }
+  config.keyterms = stt.strings("keyterms");
+  config.chunk = milliseconds(stt.integer_or("chunk_ms", config.chunk.count(), 50, 1'000));
+  config.keepalive_interval = milliseconds(
+      stt.integer_or("keepalive_ms", config.keepalive_interval.count(), 500, 60'000));
+  config.reconnect_attempts =
+      static_cast<int>(stt.integer_or("reconnect_attempts", config.reconnect_attempts, 0, 20));
+  config.replay_window = milliseconds(
+      stt.integer_or("replay_window_ms", config.replay_window.count(), 1'000, 60'000));
+  return construct<providers::AssemblyAiStt>(stt, std::move(config));
+}
+
+// encoding and sample_rate as Cartesia names them: PCM16 at 16 kHz unless set; μ-law and A-law
+// at 8 kHz unless a rate is given.
+AudioFormat cartesia_audio_format(const ConfigNode& section, AudioFormat fallback) {
+  const auto encoding = section.choice_or("encoding",
+                                          std::string(providers::cartesia_encoding(fallback.encoding)),
+                                          {"pcm_s16le", "pcm_mulaw", "pcm_alaw"});
+  AudioFormat format;
+  format.encoding = encoding == "pcm_mulaw"  ? Encoding::mulaw
+                    : encoding == "pcm_alaw" ? Encoding::alaw
+                                             : Encoding::pcm16_le;
+  const int natural = format.encoding == fallback.encoding ? fallback.sample_rate
+                      : format.encoding == Encoding::pcm16_le ? 16000
+                                                              : 8000;
+  format.sample_rate = static_cast<int>(section.integer_or("sample_rate", natural, 8000, 48000));
+  return format;
+}
+
+std::shared_ptr<SttProvider> make_cartesia_stt(const ConfigNode& stt, const YAML::Node& /*raw*/,
+                                               const BuildContext& /*context*/) {
+  stt.reject_unknown_keys({"provider", "model", "language", "api_key", "base_url", "version",
+                           "encoding", "sample_rate", "min_volume", "max_silence_duration_secs",
+                           "keepalive_ms", "reconnect_attempts", "replay_window_ms"});
+  providers::CartesiaSttConfig config;
+  config.api_key = stt.credential("api_key", providers::kCartesiaKeyVariable);
+  config.base_url = stt.string_or("base_url", config.base_url);
+  if (!has_scheme(config.base_url, {"wss", "ws", "https", "http"})) {
+    throw stt.error_at("base_url", "expected a wss://, ws:// or https:// URL, got " +
+                                       in_quotes(config.base_url));
+  }
+  config.model = stt.string_or("model", config.model);
+  if (config.model.empty()) throw stt.error_at("model", "must not be empty");
+  config.version = stt.string_or("version", config.version);
+  config.language = stt.string_or("language", "");
+  config.input_format = cartesia_audio_format(stt, config.input_format);
+  if (stt.has("min_volume")) config.min_volume = stt.number_or("min_volume", 0.0, 0.0, 1.0);
+  if (stt.has("max_silence_duration_secs")) {
+    config.max_silence_duration_secs =
+        stt.number_or("max_silence_duration_secs", 0.5, 0.05, 10.0);
+  }
+  config.keepalive_interval = milliseconds(
+      stt.integer_or("keepalive_ms", config.keepalive_interval.count(), 1'000, 60'000));
+  config.reconnect_attempts =
+      static_cast<int>(stt.integer_or("reconnect_attempts", config.reconnect_attempts, 0, 20));
+  config.replay_window = milliseconds(
+      stt.integer_or("replay_window_ms", config.replay_window.count(), 1'000, 60'000));
+  return construct<providers::CartesiaStt>(stt, std::move(config));
+}
+
+// `openai` (the Realtime transcription socket unless transport: rest) and `whisper` (REST,
+// whisper-1).
+std::shared_ptr<SttProvider> make_openai_stt(const ConfigNode& stt, const YAML::Node& /*raw*/,
+                                             const BuildContext& /*context*/) {
+  const bool whisper = stt.required_string("provider") == "whisper";
+  stt.reject_unknown_keys({"provider", "model", "language", "prompt", "api_key", "base_url",
+                           "transport", "input_format", "vad_threshold", "prefix_padding_ms",
+                           "silence_duration_ms", "noise_reduction", "gate_threshold_dbfs",
+                           "gate_min_silence_ms", "reconnect_attempts", "replay_window_ms",
+                           "max_attempts", "request_timeout_ms"});
+  providers::OpenAiTranscribeConfig config;
+  config.api_key = stt.credential("api_key", providers::kOpenAiTranscribeKeyVariable);
+  const auto transport =
+      whisper ? std::string("rest") : stt.choice_or("transport", "realtime", {"realtime", "rest"});
+  if (whisper && stt.has("transport")) {
+    throw stt.error_at("transport", "whisper is always REST; use provider openai for realtime");
+  }
+  config.transport = transport == "rest" ? providers::OpenAiTranscribeTransport::rest
+                                         : providers::OpenAiTranscribeTransport::realtime;
+  config.base_url = stt.string_or("base_url", config.base_url);
+  if (!has_scheme(config.base_url, {"https", "http", "wss", "ws"})) {
+    throw stt.error_at("base_url",
+                       "expected an https:// (or wss://) URL, got " + in_quotes(config.base_url));
+  }
+  config.model = stt.string_or("model", whisper ? "whisper-1" : config.model);
+  if (config.model.empty()) throw stt.error_at("model", "must not be empty");
+  config.language = stt.string_or("language", "");
+  config.prompt = stt.string_or("prompt", "");
+  const auto format =
+      stt.choice_or("input_format", "g711_ulaw", {"g711_ulaw", "g711_alaw", "pcm16"});
+  config.input_format = format == "g711_alaw" ? kTelephonyAlaw
+                        : format == "pcm16"   ? AudioFormat{Encoding::pcm16_le, 24000}
+                                              : kTelephonyMulaw;
+  config.server_vad.threshold =
+      stt.number_or("vad_threshold", config.server_vad.threshold, 0.0, 1.0);
+  config.server_vad.prefix_padding_ms = static_cast<int>(
+      stt.integer_or("prefix_padding_ms", config.server_vad.prefix_padding_ms, 0, 10'000));
+  config.server_vad.silence_duration_ms = static_cast<int>(
+      stt.integer_or("silence_duration_ms", config.server_vad.silence_duration_ms, 10, 10'000));
+  if (stt.has("noise_reduction")) {
+    config.noise_reduction =
+        stt.choice_or("noise_reduction", "near_field", {"near_field", "far_field"});
+  }
+  config.gate.threshold_dbfs = static_cast<float>(
+      stt.number_or("gate_threshold_dbfs", config.gate.threshold_dbfs, -90.0, 0.0));
+  config.gate.min_silence_ms = static_cast<int>(
+      stt.integer_or("gate_min_silence_ms", config.gate.min_silence_ms, 32, 10'000));
+  config.reconnect_attempts =
+      static_cast<int>(stt.integer_or("reconnect_attempts", config.reconnect_attempts, 0, 20));
+  config.replay_window = milliseconds(
+      stt.integer_or("replay_window_ms", config.replay_window.count(), 1'000, 60'000));
+  config.max_attempts =
+      static_cast<int>(stt.integer_or("max_attempts", config.max_attempts, 1, 10));
+  config.request_timeout = milliseconds(
+      stt.integer_or("request_timeout_ms", config.request_timeout.count(), 1, 600'000));
+  return construct<providers::OpenAiTranscribeStt>(stt, std::move(config));
+}
+
 std::shared_ptr<TtsProvider> make_espeak(const ConfigNode& tts, const YAML::Node& /*raw*/,
                                          const BuildContext& context) {
   tts.reject_unknown_keys({"provider", "voice", "words_per_minute", "pitch", "sample_rate"});
@@ -255,6 +411,68 @@ std::shared_ptr<TtsProvider> make_elevenlabs(const ConfigNode& tts, const YAML::
     return construct<providers::ElevenLabsWsTts>(tts, std::move(config));
   }
   return construct<providers::ElevenLabsTts>(tts, std::move(config));
+}
+
+std::shared_ptr<TtsProvider> make_cartesia_tts(const ConfigNode& tts, const YAML::Node& /*raw*/,
+                                               const BuildContext& /*context*/) {
+  tts.reject_unknown_keys({"provider", "voice", "model", "api_key", "base_url", "version",
+                           "language", "encoding", "sample_rate", "speed", "volume", "emotion",
+                           "max_buffer_delay_ms", "continue_turns", "turn_gap_ms",
+                           "first_byte_timeout_ms", "idle_timeout_ms", "max_attempts"});
+  providers::CartesiaTtsConfig config;
+  config.api_key = tts.credential("api_key", config.api_key_variable);
+  config.base_url = tts.string_or("base_url", config.base_url);
+  if (!has_scheme(config.base_url, {"wss", "ws", "https", "http"})) {
+    throw tts.error_at("base_url", "expected a wss://, ws:// or https:// URL, got " +
+                                       in_quotes(config.base_url));
+  }
+  config.voice_id = tts.string_or("voice", config.voice_id);
+  config.model = tts.string_or("model", config.model);
+  config.version = tts.string_or("version", config.version);
+  config.language = tts.string_or("language", "");
+  config.output_format = cartesia_audio_format(tts, config.output_format);
+  if (tts.has("speed")) config.speed = tts.number_or("speed", 1.0, 0.6, 1.5);
+  if (tts.has("volume")) config.volume = tts.number_or("volume", 1.0, 0.5, 2.0);
+  config.emotion = tts.string_or("emotion", "");
+  if (tts.has("max_buffer_delay_ms")) {
+    config.max_buffer_delay_ms = static_cast<int>(tts.integer_or("max_buffer_delay_ms", 0, 0, 5000));
+  }
+  config.continue_turns = tts.boolean_or("continue_turns", config.continue_turns);
+  config.turn_gap =
+      milliseconds(tts.integer_or("turn_gap_ms", config.turn_gap.count(), 1, 60'000));
+  config.first_byte_timeout = milliseconds(
+      tts.integer_or("first_byte_timeout_ms", config.first_byte_timeout.count(), 1, 600'000));
+  config.idle_timeout =
+      milliseconds(tts.integer_or("idle_timeout_ms", config.idle_timeout.count(), 1, 600'000));
+  config.max_attempts = static_cast<int>(tts.integer_or("max_attempts", config.max_attempts, 1, 5));
+  return construct<providers::CartesiaTts>(tts, std::move(config));
+}
+
+std::shared_ptr<TtsProvider> make_openai_tts(const ConfigNode& tts, const YAML::Node& /*raw*/,
+                                             const BuildContext& /*context*/) {
+  tts.reject_unknown_keys({"provider", "model", "voice", "speed", "instructions", "api_key",
+                           "base_url", "first_byte_timeout_ms", "request_timeout_ms",
+                           "max_attempts"});
+  providers::OpenAiSpeechConfig config;
+  config.api_key = tts.credential("api_key", providers::kOpenAiSpeechKeyVariable);
+  config.base_url = tts.string_or("base_url", config.base_url);
+  if (!has_scheme(config.base_url, {"http", "https"})) {
+    throw tts.error_at("base_url",
+                       "expected an http:// or https:// URL, got " + in_quotes(config.base_url));
+  }
+  config.model = tts.string_or("model", config.model);
+  if (config.model.empty()) throw tts.error_at("model", "must not be empty");
+  config.voice = tts.string_or("voice", config.voice);
+  if (config.voice.empty()) throw tts.error_at("voice", "must not be empty");
+  if (tts.has("speed")) config.speed = tts.number_or("speed", 1.0, 0.25, 4.0);
+  config.instructions = tts.string_or("instructions", "");
+  config.first_byte_timeout = milliseconds(
+      tts.integer_or("first_byte_timeout_ms", config.first_byte_timeout.count(), 1, 600'000));
+  config.request_timeout = milliseconds(
+      tts.integer_or("request_timeout_ms", config.request_timeout.count(), 1, 600'000));
+  config.max_attempts =
+      static_cast<int>(tts.integer_or("max_attempts", config.max_attempts, 1, 10));
+  return construct<providers::OpenAiSpeechTts>(tts, std::move(config));
 }
 
 providers::RuleToolCall read_rule_tool(const ConfigNode& tool, const YAML::Node& raw,
@@ -390,9 +608,15 @@ struct ProviderEntry {
 
 // The providers each section may name; cloud providers join these tables.
 constexpr std::array kSttProviders{ProviderEntry<SttProvider>{"pocketsphinx", &make_pocketsphinx},
-                                   ProviderEntry<SttProvider>{"deepgram", &make_deepgram}};
+                                   ProviderEntry<SttProvider>{"deepgram", &make_deepgram},
+                                   ProviderEntry<SttProvider>{"assemblyai", &make_assemblyai},
+                                   ProviderEntry<SttProvider>{"cartesia", &make_cartesia_stt},
+                                   ProviderEntry<SttProvider>{"openai", &make_openai_stt},
+                                   ProviderEntry<SttProvider>{"whisper", &make_openai_stt}};
 constexpr std::array kTtsProviders{ProviderEntry<TtsProvider>{"espeak", &make_espeak},
-                                   ProviderEntry<TtsProvider>{"elevenlabs", &make_elevenlabs}};
+                                   ProviderEntry<TtsProvider>{"elevenlabs", &make_elevenlabs},
+                                   ProviderEntry<TtsProvider>{"cartesia", &make_cartesia_tts},
+                                   ProviderEntry<TtsProvider>{"openai", &make_openai_tts}};
 constexpr std::array kLlmProviders{ProviderEntry<LlmProvider>{"rules", &make_rules_brain},
                                    ProviderEntry<LlmProvider>{"openai", &make_chat_llm},
                                    ProviderEntry<LlmProvider>{"groq", &make_chat_llm},
@@ -402,23 +626,79 @@ constexpr std::array kLlmProviders{ProviderEntry<LlmProvider>{"rules", &make_rul
                                    ProviderEntry<LlmProvider>{"gemini", &make_cloud_llm}};
 
 template <typename Provider, std::size_t N>
+std::shared_ptr<Provider> build_fallback(const ConfigNode& section, const YAML::Node& raw,
+                                         const std::array<ProviderEntry<Provider>, N>& known,
+                                         const BuildContext& context);
+
+// One provider section; `chained` is a section inside a fallback's list.
+template <typename Provider, std::size_t N>
+std::shared_ptr<Provider> build_section(const ConfigNode& section, const YAML::Node& raw,
+                                        const std::array<ProviderEntry<Provider>, N>& known,
+                                        const BuildContext& context, bool chained) {
+  std::string names;
+  for (const auto& entry : known) names += (names.empty() ? "" : ", ") + std::string(entry.name);
+  if (!chained) names += ", fallback";
+  if (!section.has("provider")) {
+    throw section.error_at("provider", fmt::format("is required (known providers: {})", names));
+  }
+  const auto name = section.required_string("provider");
+  if (name == "fallback" && !chained) return build_fallback(section, raw, known, context);
+  if (name == "fallback") {
+    throw section.error_at("provider", "a fallback's providers cannot be fallbacks themselves");
+  }
+  for (const auto& entry : known) {
+    if (entry.name == name) return entry.make(section, raw, context);
+  }
+  throw section.error_at(
+      "provider", fmt::format("unknown provider {} (known providers: {})", in_quotes(name), names));
+}
+
+// provider: fallback, with `providers`, a list of ordinary provider sections, tried in order.
+template <typename Provider, std::size_t N>
+std::shared_ptr<Provider> build_fallback(const ConfigNode& section, const YAML::Node& raw,
+                                         const std::array<ProviderEntry<Provider>, N>& known,
+                                         const BuildContext& context) {
+  constexpr bool kHears = std::is_same_v<Provider, SttProvider>;
+  if constexpr (kHears) {
+    section.reject_unknown_keys({"provider", "providers", "max_retry_per_provider",
+                                 "recovery_interval_s", "warm_standby", "replay_window_ms"});
+  } else {
+    section.reject_unknown_keys(
+        {"provider", "providers", "max_retry_per_provider", "recovery_interval_s", "warm_standby"});
+  }
+  const auto items = section.list("providers");
+  if (items.empty()) throw section.error_at("providers", "needs at least one provider section");
+  std::vector<std::shared_ptr<Provider>> chain;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    require_map(items[i], "provider and its settings");
+    chain.push_back(build_section(items[i], raw["providers"][i], known, context, true));
+  }
+  providers::FallbackSettings settings;
+  settings.max_retry_per_provider = static_cast<int>(
+      section.integer_or("max_retry_per_provider", settings.max_retry_per_provider, 0, 10));
+  settings.recovery_interval = std::chrono::seconds(section.integer_or(
+      "recovery_interval_s",
+      std::chrono::duration_cast<std::chrono::seconds>(settings.recovery_interval).count(), 1,
+      3600));
+  settings.warm_standby = section.boolean_or("warm_standby", settings.warm_standby);
+  if constexpr (kHears) {
+    settings.replay_window = milliseconds(
+        section.integer_or("replay_window_ms", settings.replay_window.count(), 1'000, 60'000));
+    return construct<providers::FallbackStt>(section, std::move(chain), std::move(settings));
+  } else if constexpr (std::is_same_v<Provider, LlmProvider>) {
+    return construct<providers::FallbackLlm>(section, std::move(chain), std::move(settings));
+  } else {
+    return construct<providers::FallbackTts>(section, std::move(chain), std::move(settings));
+  }
+}
+
+template <typename Provider, std::size_t N>
 std::shared_ptr<Provider> build_provider(const ConfigNode& agent, const YAML::Node& raw_agent,
                                          std::string_view key,
                                          const std::array<ProviderEntry<Provider>, N>& known,
                                          const BuildContext& context) {
   if (!agent.has(key)) return nullptr;
-  const auto section = agent.section(key);
-  std::string names;
-  for (const auto& entry : known) names += (names.empty() ? "" : ", ") + std::string(entry.name);
-  if (!section.has("provider")) {
-    throw section.error_at("provider", fmt::format("is required (known providers: {})", names));
-  }
-  const auto name = section.required_string("provider");
-  for (const auto& entry : known) {
-    if (entry.name == name) return entry.make(section, raw_agent[std::string(key)], context);
-  }
-  throw section.error_at(
-      "provider", fmt::format("unknown provider {} (known providers: {})", in_quotes(name), names));
+  return build_section(agent.section(key), raw_agent[std::string(key)], known, context, false);
 }
 
 // ---- agent sections ----
@@ -557,7 +837,7 @@ AgentFile read_agent(const ConfigNode& node, const YAML::Node& raw, const Source
   node.reject_unknown_keys({"system_prompt", "first_message", "language", "voice", "variables",
                             "stt", "tts", "llm", "on_message", "tools", "builtin_tools",
                             "guardrails", "vad", "barge_in", "turn_commit",
-                            "aggressive_first_flush", "max_tool_iterations", "prewarm"});
+                            "aggressive_first_flush", "max_tool_iterations", "prewarm", "engine"});
   AgentFile file;
   Agent& agent = file.agent;
   agent.system_prompt = node.required_string("system_prompt");
@@ -583,6 +863,16 @@ AgentFile read_agent(const ConfigNode& node, const YAML::Node& raw, const Source
                         "or with your own service (on_message), not both");
   }
   file.on_message = read_on_message(node);
+  if (node.has("engine")) {
+    for (const std::string_view other : {"llm", "on_message"}) {
+      if (node.has(other)) {
+        throw node.error_at("engine", fmt::format("cannot be combined with agent.{}: a speech-to-speech engine "
+                                                  "answers the caller itself; keep agent.engine or agent.{}",
+                                                  other, other));
+      }
+    }
+    agent.engine = build_engine(node.section("engine"));
+  }
 
   // The brain first: its settings are checked before any engine starts.
   const BuildContext context{runtime, source, agent.tools, agent.builtin_tools};

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include <patter/llm.hpp>
+#include <patter/realtime.hpp>
 
 #include "app/agent_config.hpp"
 #include "app/call_report.hpp"
@@ -64,8 +65,49 @@ class CallEndMailbox {
   std::optional<CallEndEvent> event_;
 };
 
+// What the keyword rules of the built-in agent know, told to a model that hears and speaks.
+constexpr std::string_view kRealtimeDemoPrompt =
+    "You are the phone assistant of Trattoria Patter. Answer briefly and politely, in one or two "
+    "short sentences. The restaurant is open every day from noon until ten in the evening. It is "
+    "at twelve Harbour Street, next to the old lighthouse. Tables for phone guests are kept free "
+    "every evening: callers just come by and give their name at the door. When the caller says "
+    "goodbye, say goodbye and call end_call.";
+
+AgentFile realtime_demo_agent(const DemoOptions& options, ProviderRuntime& runtime,
+                              const core::EnvLookup& env) {
+  if (options.agent) {
+    throw core::Error(core::Errc::config_invalid,
+                      "--realtime runs the built-in agent on OpenAI Realtime; for your own agent file, "
+                      "give it an engine section instead (docs/realtime.md)");
+  }
+  const std::string key = env("OPENAI_API_KEY").value_or("");
+  if (key.empty()) {
+    throw core::Error(core::Errc::missing_credential,
+                      "patter demo --realtime talks to OpenAI Realtime: set OPENAI_API_KEY (or run the "
+                      "demo without --realtime, which needs no account)");
+  }
+  auto file = parse_agent_yaml(kDemoAgentYaml, "examples/agent.yaml (built in)", runtime, env);
+  file.agent.system_prompt = std::string(kRealtimeDemoPrompt);
+  file.agent.stt = nullptr;
+  file.agent.llm = nullptr;
+  file.agent.tts = nullptr;
+  realtime::OpenAiRealtimeOptions engine;
+  engine.api_key = key;
+  engine.base_url = options.openai_base_url;
+  try {
+    file.agent.engine = realtime::openai(std::move(engine));
+  } catch (const std::invalid_argument& error) {
+    throw core::Error(core::Errc::config_invalid, error.what());
+  }
+  return file;
+}
+
 AgentFile demo_agent(const DemoOptions& options, ProviderRuntime& runtime,
                      const core::EnvLookup& env) {
+  if (options.realtime) return realtime_demo_agent(options, runtime, env);
+  if (!options.openai_base_url.empty()) {
+    throw core::Error(core::Errc::config_invalid, "--openai-base-url applies only with --realtime");
+  }
   if (options.agent) return load_agent_file(*options.agent, runtime, env);
   auto file = parse_agent_yaml(kDemoAgentYaml, "examples/agent.yaml (built in)", runtime, env);
   llm::OpenAiOptions llm_options;

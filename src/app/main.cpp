@@ -62,6 +62,10 @@ int main(int argc, char** argv) {
                    "Answer with this OpenAI-compatible server (default: OpenAI when $OPENAI_API_KEY is set, "
                    "else keyword rules)");
   demo->add_option("--llm-model", demo_options.llm_model, "Model for --llm-base-url or OpenAI");
+  demo->add_flag("--realtime", demo_options.realtime,
+                 "The built-in agent on OpenAI Realtime, speech to speech (needs OPENAI_API_KEY)");
+  demo->add_option("--openai-base-url", demo_options.openai_base_url,
+                   "With --realtime: the Realtime WebSocket URL (default wss://api.openai.com/v1/realtime)");
   demo->add_option("--log-level", demo_log_level, "trace, debug, info, warn (default), error");
 
   patter::app::SimulateOptions simulate_options;

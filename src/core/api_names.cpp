@@ -93,6 +93,8 @@ std::string_view to_string(EventType type) {
       return "tool_call_started";
     case EventType::conversation_state_changed:
       return "conversation_state_changed";
+    case EventType::engine_error:
+      return "engine_error";
   }
   return "unknown";
 }

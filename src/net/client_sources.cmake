@@ -11,6 +11,7 @@ list(APPEND PATTER_NET_SOURCES
   sse_parser.cpp
   tls_client_context.cpp
   url.cpp
+  warm_connection.cpp
   ws_client.cpp
   ssrf_guard.cpp
 )

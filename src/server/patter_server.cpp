@@ -27,9 +27,11 @@
 #include "net/io_pool.hpp"
 #include "net/loopback.hpp"
 #include "server/health_routes.hpp"
+#include "server/metrics_routes.hpp"
 #include "server/store_observer.hpp"
 #include "server/twilio_routes.hpp"
 #include "session/remote/remote_brain_client.hpp"
+#include "session/realtime_session.hpp"
 #include "session/remote/webhook_tool_client.hpp"
 #include "session/worker_pool.hpp"
 #include "turn/vad_factory.hpp"
@@ -56,8 +58,15 @@ dashboard::UnixMs unix_ms_now() {
       .count();
 }
 
+// "realtime" when a speech-to-speech engine answers, else "pipeline".
+std::string provider_mode(const Agent& agent) { return agent.engine ? "realtime" : "pipeline"; }
+
 std::string describe_agent(const Agent& agent) {
-  boost::json::object out{{"provider", "pipeline"}, {"language", agent.language}, {"voice", agent.voice}};
+  boost::json::object out{{"provider", provider_mode(agent)}, {"language", agent.language}, {"voice", agent.voice}};
+  if (agent.engine) {
+    out["engine"] = agent.engine->name();
+    if (const auto model = agent.engine->model(); !model.empty()) out["model"] = model;
+  }
   if (agent.stt) out["stt"] = agent.stt->name();
   if (agent.tts) out["tts"] = agent.tts->name();
   if (agent.llm) out["llm"] = agent.llm->model();
@@ -141,9 +150,9 @@ struct PatterServer::State : std::enable_shared_from_this<PatterServer::State> {
     }
   }
 
-  std::shared_ptr<session::CallSession> create_call(const twilio::Start& start,
-                                                    std::shared_ptr<session::CarrierLink> line,
-                                                    std::shared_ptr<Executor> executor, core::Clock& clock) {
+  std::shared_ptr<session::LineCall> create_call(const twilio::Start& start,
+                                                 std::shared_ptr<session::CarrierLink> line,
+                                                 std::shared_ptr<Executor> executor, core::Clock& clock) {
     Agent call_agent = agent;
     auto parameters = start.custom_parameters;
     std::optional<OutboundCallRequest> placed;
@@ -171,15 +180,24 @@ struct PatterServer::State : std::enable_shared_from_this<PatterServer::State> {
       services.remote_brain = std::make_shared<session::HttpWsRemoteBrainClient>(asio_executor->executor());
     }
     services.process_events = process_events;
-    if (store) services.observer = std::make_shared<StoreCallObserver>(*store, "pipeline", describe_agent(call_agent));
+    if (store) {
+      services.observer =
+          std::make_shared<StoreCallObserver>(*store, provider_mode(call_agent), describe_agent(call_agent));
+    }
     services.pricing = config.pricing;
     session::CallSetup setup;
     setup.parties = CallParties{start.call_sid, parameters["caller"], parameters["callee"]};
     setup.direction = placed ? "outbound" : "inbound";
     setup.custom_params = parameters;
     setup.telephony_provider = "twilio";
-    auto call = session::CallSession::create(std::move(call_agent), callbacks, std::move(services),
-                                             std::move(setup), std::move(line));
+    std::shared_ptr<session::LineCall> call;
+    if (call_agent.engine) {
+      call = session::RealtimeSession::create(std::move(call_agent), callbacks, std::move(services),
+                                              std::move(setup), std::move(line));
+    } else {
+      call = session::CallSession::create(std::move(call_agent), callbacks, std::move(services),
+                                          std::move(setup), std::move(line));
+    }
     if (config.recording) {
       spawn_rest([sid = start.call_sid](twilio::TwilioRestClient& client) -> boost::asio::awaitable<void> {
         co_await client.start_recording(sid);
@@ -234,6 +252,7 @@ void PatterServer::start() {
   if (s.started) return;
   const auto& config = s.config;
   server::add_health_routes(s.router);
+  server::add_metrics_routes(s.router, config.dashboard_token);
   if (config.dashboard) {
     dashboard::validate_dashboard_exposure(config.host, config.dashboard_token);
     std::filesystem::create_directories(config.database.parent_path());
@@ -279,7 +298,7 @@ void PatterServer::start() {
     TwilioRouteHandlers handlers;
     handlers.create_call = [weak](const twilio::Start& start, std::shared_ptr<session::CarrierLink> line,
                                   std::shared_ptr<Executor> executor,
-                                  core::Clock& clock) -> std::shared_ptr<session::CallSession> {
+                                  core::Clock& clock) -> std::shared_ptr<session::LineCall> {
       auto self = weak.lock();
       return self ? self->create_call(start, std::move(line), std::move(executor), clock) : nullptr;
     };
@@ -366,6 +385,7 @@ std::string PatterServer::place_call(OutboundCallRequest request) {
   if (request.machine_detection) create.amd_callback_url = "https://" + settings.public_host + "/webhooks/twilio/amd";
   const std::string voicemail = request.voicemail_message;
   const std::string agent_json = describe_agent(request.agent ? *request.agent : s.agent);
+  const std::string mode = provider_mode(request.agent ? *request.agent : s.agent);
   {
     const std::lock_guard lock(s.mutex);
     s.outbound[ticket] = std::move(request);
@@ -400,7 +420,7 @@ std::string PatterServer::place_call(OutboundCallRequest request) {
     info.callee = create.to;
     info.direction = "outbound";
     info.telephony_provider = "twilio";
-    info.provider_mode = "pipeline";
+    info.provider_mode = mode;
     info.agent_json = agent_json;
     info.at = unix_ms_now();
     s.store->record_call_initiated(std::move(info));

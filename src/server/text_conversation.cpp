@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/error.hpp"
 #include "net/asio_clock.hpp"
 #include "net/asio_executor.hpp"
 #include "net/io_pool.hpp"
@@ -78,6 +79,11 @@ auto on_loop(Executor& executor, Fn fn) -> decltype(fn()) {
 
 int run_text_conversation(Agent agent, CallCallbacks callbacks, std::istream& in, std::ostream& out,
                           bool echo_input) {
+  if (agent.engine) {
+    throw core::Error(core::Errc::config_invalid,
+                      "the agent's engine (" + agent.engine->name() +
+                          ") speaks only audio; a text conversation needs a pipeline agent (llm or on_message)");
+  }
   std::mutex out_mutex;
   net::IoPool pool(1);
   pool.start();

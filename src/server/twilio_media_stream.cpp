@@ -30,7 +30,7 @@ boost::asio::awaitable<void> run_twilio_media_stream(std::shared_ptr<net::WebSoc
   // Declared first so it outlives the session, whose timers it runs.
   auto clock = std::make_shared<net::AsioClock>(socket->get_executor());
   auto executor = std::make_shared<net::AsioExecutor>(socket->get_executor());
-  std::shared_ptr<session::CallSession> call;
+  std::shared_ptr<session::LineCall> call;
   std::string end_reason = "media stream closed";
   bool warned_early_media = false;
 

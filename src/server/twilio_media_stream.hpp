@@ -13,13 +13,13 @@
 #include "core/clock.hpp"
 #include "net/websocket.hpp"
 #include "server/twilio_line.hpp"
-#include "session/call_session.hpp"
+#include "session/line_call.hpp"
 
 namespace patter::server {
 
 // Builds the call for a media stream once its start message arrives (on the stream's loop);
 // returns null, or throws, to refuse it.
-using TwilioCallFactory = std::function<std::shared_ptr<session::CallSession>(
+using TwilioCallFactory = std::function<std::shared_ptr<session::LineCall>(
     const carriers::twilio::Start& start, std::shared_ptr<session::CarrierLink> line,
     std::shared_ptr<Executor> executor, core::Clock& clock)>;
 

@@ -19,6 +19,7 @@
 #include "session/carrier_link.hpp"
 #include "session/cost.hpp"
 #include "session/latency.hpp"
+#include "session/line_call.hpp"
 #include "session/metrics.hpp"
 #include "session/remote_services.hpp"
 #include "session/sentence_chunker.hpp"
@@ -65,31 +66,31 @@ struct CallSetup {
 // One call in pipeline mode: an actor on its executor. Every public method must be called on
 // that executor; everything that happens elsewhere (providers, user code) is posted back and
 // checked against the reply epoch, so late results of an interrupted reply are dropped.
-class CallSession : public std::enable_shared_from_this<CallSession> {
+class CallSession : public LineCall, public std::enable_shared_from_this<CallSession> {
  public:
   // Throws core::Error (config_invalid) when the agent cannot run: no brain (neither an LLM nor
   // on_message), or audio without both STT and TTS.
   static std::shared_ptr<CallSession> create(Agent agent, CallCallbacks callbacks,
                                              SessionServices services, CallSetup setup,
                                              std::shared_ptr<CarrierLink> carrier);
-  ~CallSession();
+  ~CallSession() override;
   CallSession(const CallSession&) = delete;
   CallSession& operator=(const CallSession&) = delete;
 
   // Opens speech-to-text and speaks the first message at once, in parallel.
-  void start();
+  void start() override;
   // The caller's side of the line, as the carrier delivers it.
-  void on_caller_audio(std::span<const std::uint8_t> frame);
-  void on_mark(std::string_view name);
-  void on_dtmf(char digit);
+  void on_caller_audio(std::span<const std::uint8_t> frame) override;
+  void on_mark(std::string_view name) override;
+  void on_dtmf(char digit) override;
   // A committed user turn given as text (text-only lines and tests).
   void submit_user_text(std::string text);
   // Ends the call (the caller hung up, the line failed, or the agent ended it): the reply in
   // progress is closed as interrupted, metrics are finalised and on_call_end fires once.
-  void end(std::string reason);
+  void end(std::string reason) override;
 
-  [[nodiscard]] bool ended() const { return ended_; }
-  [[nodiscard]] const std::string& call_id() const { return setup_.parties.call_id; }
+  [[nodiscard]] bool ended() const override { return ended_; }
+  [[nodiscard]] const std::string& call_id() const override { return setup_.parties.call_id; }
   [[nodiscard]] ConversationState state() const { return state_; }
   [[nodiscard]] int turn_index() const { return turn_index_; }
   [[nodiscard]] std::uint64_t epoch() const { return epoch_; }

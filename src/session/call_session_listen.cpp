@@ -16,6 +16,9 @@ void CallSession::open_stt() {
   events.on_transcript = [post = poster()](const Transcript& transcript) {
     post([transcript](CallSession& session) { session.on_transcript(transcript); });
   };
+  events.on_audio_replayed = [post = poster()](double seconds) {
+    post([seconds](CallSession& session) { session.cost_.add_stt_seconds(seconds); });
+  };
   events.on_error = [post = poster()](const std::string& message) {
     post([message](CallSession& session) {
       spdlog::error("call {}: speech-to-text failed: {}", session.call_id(), message);

@@ -9,6 +9,7 @@
 
 #include "session/call_session.hpp"
 #include "session/guardrails.hpp"
+#include "session/stage_latency.hpp"
 #include "session/text_filters.hpp"
 
 namespace patter::session {
@@ -208,6 +209,13 @@ void CallSession::request_llm() {
   };
   events.on_error = [post, epoch](const std::string& message) {
     post([epoch, message](CallSession& session) { session.on_brain_error(epoch, message); });
+  };
+  events.on_request_written = [post, epoch] {
+    post([epoch](CallSession& session) {
+      if (!session.reply_ || session.reply_->epoch != epoch) return;
+      auto& written = session.reply_->stamps.llm_request_written;
+      if (!written) written = session.clock_.now();
+    });
   };
   try {
     reply.llm = agent_.llm->stream(stream_context_, std::move(request), std::move(events));
@@ -488,6 +496,13 @@ void CallSession::speak_next_sentence() {
         session.on_tts_done(epoch);
       });
     };
+    events.on_request_written = [post, epoch] {
+      post([epoch](CallSession& session) {
+        if (!session.reply_ || session.reply_->epoch != epoch) return;
+        auto& written = session.reply_->stamps.tts_request_written;
+        if (!written) written = session.clock_.now();
+      });
+    };
     try {
       reply.tts = agent_.tts->synthesize(stream_context_, sentence, std::move(events));
     } catch (const std::exception& error) {
@@ -532,6 +547,9 @@ void CallSession::on_tts_audio(std::uint64_t epoch, std::vector<std::uint8_t> au
   chunk.bytes = audio.size();
   emit(std::move(chunk));
   speech_->push(audio);
+  if (reply_ && reply_->epoch == epoch && !reply_->stamps.first_frame_sent) {
+    reply_->stamps.first_frame_sent = speech_->first_audio_sent();
+  }
 }
 
 void CallSession::on_tts_done(std::uint64_t epoch) {
@@ -674,6 +692,7 @@ void CallSession::record_turn(const Reply& reply, std::string agent_text) {
   turn.user_text = reply.user_text;
   turn.agent_text = std::move(agent_text);
   turn.latency = compute_latency(reply.stamps);
+  StageLatencies::process().record_turn(reply.stamps);
   turn.stt_audio_seconds = cost_.stt_seconds() - stt_seconds_at_last_turn_;
   stt_seconds_at_last_turn_ = cost_.stt_seconds();
   turn.tts_characters = reply.tts_characters;

@@ -105,6 +105,12 @@ void CallCostAccumulator::add_realtime_usage(const RealtimeUsage& usage) {
   llm_.cached_savings += cost.cached_savings;
 }
 
+void CallCostAccumulator::add_realtime_usage(std::string_view model, const RealtimeUsage& usage) {
+  const TokenCost cost = price_realtime(pricing_.realtime(model), usage);
+  llm_.usd += cost.usd;
+  llm_.cached_savings += cost.cached_savings;
+}
+
 CostBreakdown CallCostAccumulator::breakdown() const {
   CostBreakdown out;
   out.stt = round_to_micro_dollars(actual_stt_usd_.value_or(

@@ -78,6 +78,8 @@ class CallCostAccumulator {
   void add_estimated_llm_usage(std::string_view model, std::size_t prompt_characters,
                                std::size_t completion_characters);
   void add_realtime_usage(const RealtimeUsage& usage);
+  // Priced at the model's own realtime rates where the table knows them.
+  void add_realtime_usage(std::string_view model, const RealtimeUsage& usage);
   void set_call_duration(double seconds) { call_seconds_ = seconds; }
   void set_actual_telephony_cost(double usd) { actual_telephony_usd_ = usd; }
   void set_actual_stt_cost(double usd) { actual_stt_usd_ = usd; }

@@ -25,6 +25,11 @@ struct TurnStamps {
   std::optional<core::TimePoint> tts_last_byte;
   std::optional<core::TimePoint> bargein_detected;
   std::optional<core::TimePoint> tts_stopped;
+  // Where the framework hands over: the LLM and TTS requests left for their providers (the
+  // clients' on_request_written), and the reply's first frame went to the carrier.
+  std::optional<core::TimePoint> llm_request_written;
+  std::optional<core::TimePoint> tts_request_written;
+  std::optional<core::TimePoint> first_frame_sent;
 };
 
 LatencyBreakdown compute_latency(const TurnStamps& stamps);

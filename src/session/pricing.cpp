@@ -46,7 +46,37 @@ PricingTable PricingTable::defaults() {
   m["llama-3.1-8b-instant"] = {0.05, 0.08, std::nullopt, std::nullopt};
   m["llama-3.3-70b"] = {0.85, 1.2, std::nullopt, std::nullopt};
   m["qwen-3-32b"] = {0.4, 0.8, std::nullopt, std::nullopt};
+
+  // OpenAI Realtime models, published USD per 1M tokens: audio in, audio out, text in, text
+  // out, cached audio in, cached text in.
+  auto per_million = [](double audio_in, double audio_out, double text_in, double text_out,
+                        double cached_audio, double cached_text) {
+    constexpr double kMillion = 1'000'000.0;
+    return RealtimePrice{audio_in / kMillion,  audio_out / kMillion,    text_in / kMillion,
+                         text_out / kMillion, cached_audio / kMillion, cached_text / kMillion};
+  };
+  auto& r = table.realtime_models_;
+  r["gpt-realtime"] = per_million(32.0, 64.0, 4.0, 16.0, 0.4, 0.4);
+  r["gpt-realtime-mini"] = per_million(10.0, 20.0, 0.6, 2.4, 0.3, 0.06);
+  r["gpt-4o-realtime-preview"] = per_million(40.0, 80.0, 5.0, 20.0, 2.5, 2.5);
+  r["gpt-4o-mini-realtime-preview"] = per_million(10.0, 20.0, 0.6, 2.4, 0.3, 0.3);
   return table;
+}
+
+void PricingTable::set_realtime_model(std::string_view model_prefix, const RealtimePrice& price) {
+  realtime_models_[std::string(model_prefix)] = price;
+}
+
+const RealtimePrice& PricingTable::realtime(std::string_view model) const {
+  const RealtimePrice* best = &realtime_;
+  std::size_t best_length = 0;
+  for (const auto& [prefix, price] : realtime_models_) {
+    if (model.starts_with(prefix) && prefix.size() > best_length) {
+      best = &price;
+      best_length = prefix.size();
+    }
+  }
+  return *best;
 }
 
 void PricingTable::override_provider(std::string_view key, const ProviderPriceOverride& change) {

@@ -66,18 +66,22 @@ class PricingTable {
   void override_provider(std::string_view key, const ProviderPriceOverride& change);
   void override_llm_model(std::string_view model_prefix, const LlmPriceOverride& change);
   void set_realtime(const RealtimePrice& price) { realtime_ = price; }
+  void set_realtime_model(std::string_view model_prefix, const RealtimePrice& price);
 
   // "provider:model" when listed, else "provider", else unpriced.
   [[nodiscard]] ProviderPrice provider(std::string_view provider,
                                        std::string_view model = {}) const;
   [[nodiscard]] std::optional<LlmPrice> llm_model(std::string_view model) const;
   [[nodiscard]] const RealtimePrice& realtime() const { return realtime_; }
+  // The realtime model's price (longest known prefix), else realtime().
+  [[nodiscard]] const RealtimePrice& realtime(std::string_view model) const;
 
  private:
   std::string version_{kPricingVersion};
   std::map<std::string, ProviderPrice, std::less<>> providers_;
   std::map<std::string, LlmPrice, std::less<>> llm_models_;
   RealtimePrice realtime_;
+  std::map<std::string, RealtimePrice, std::less<>> realtime_models_;
 };
 
 // Cost of `seconds` of audio or call time; 0 unless the price is time-based.

@@ -61,6 +61,7 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
   net::HttpResponseStream* response = nullptr;  // the attempt's, while it reads
   bool output = false;                          // an event was sent: no retry any more
   bool concluded = false;                       // the terminal event was sent
+  bool request_reported = false;                // on_request_written went out
 
   [[nodiscard]] bool stopped() const { return concluded || ended; }
 
@@ -90,6 +91,19 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
     });
   }
 
+  // Not output: a retry may still follow. Reported for the first attempt only.
+  void request_written() {
+    if (request_reported || stopped()) return;
+    request_reported = true;
+    if (!events.on_request_written) return;
+    if (!relay) {
+      events.on_request_written();
+      return;
+    }
+    relay->post([self = shared_from_this()] {
+      if (!self->ended) self->events.on_request_written();
+    });
+  }
   void text(std::string delta) {
     deliver([delta = std::move(delta)](LlmEvents& sink) {
       if (sink.on_text) sink.on_text(delta);
@@ -215,6 +229,7 @@ asio::awaitable<std::optional<ChatFailure>> run_attempt(std::shared_ptr<Exchange
     expired.abort_attempt();
   });
   auto pending = client->stream(std::move(request));
+  self.request_written();
   auto response = co_await std::move(pending);
   const ResponseInUse in_use(self, response);
   if (response.status() < 200 || response.status() >= 300) {

@@ -53,7 +53,10 @@ class Session : public std::enable_shared_from_this<Session> {
       spdlog::warn("deepgram: call {}: still not connected; audio older than {} ms is lost",
                    setup_.call_id, config_.replay_window.count());
     }
-    if (socket_) send_audio(bytes);
+    if (socket_) {
+      send_audio(bytes);
+      sent_until_ = ring_.end_offset();
+    }
   }
 
   void on_finalize() {
@@ -119,6 +122,10 @@ class Session : public std::enable_shared_from_this<Session> {
     for (auto offset = base_; offset < ring_.end_offset(); offset += chunk) {
       send_audio(ring_.slice(offset, chunk));
     }
+    if (sent_until_ > base_) {
+      delivery_->audio_replayed(static_cast<double>(sent_until_ - base_) / bytes_per_second_);
+    }
+    sent_until_ = ring_.end_offset();
     if (std::exchange(finalize_pending_, false)) socket_->send_text(std::string(kFinalize));
     last_sent_ = setup_.clock->now();
     arm_keepalive();
@@ -299,6 +306,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t generation_ = 0;            // counts sockets; a stale reader stops delivering
   std::uint64_t base_ = 0;                  // the call-audio offset of the socket's first byte
   std::uint64_t acked_ = 0;                 // audio before this offset is covered by finals
+  std::uint64_t sent_until_ = 0;            // audio before this offset went to some socket
   int failures_ = 0;                        // connection failures since the last final result
   bool tried_parked_ = false;
   bool finalize_pending_ = false;

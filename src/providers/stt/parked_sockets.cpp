@@ -13,20 +13,28 @@ struct ParkedSockets::Entry {
   core::Timer expiry;
 };
 
-void close_deepgram_socket(net::WebSocket& socket) {
+namespace {
+
+void close_parked(net::WebSocket& socket, const std::string& message) {
   if (!socket.is_open()) return;
-  socket.send_text(R"({"type":"CloseStream"})");
+  if (!message.empty()) socket.send_text(message);
   socket.close(1000);
+}
+
+}  // namespace
+
+void close_deepgram_socket(net::WebSocket& socket) {
+  close_parked(socket, ParkedSocketMessages{}.close);
 }
 
 ParkedSockets::~ParkedSockets() {
   // Each socket and its timers belong to its loop: they are closed and released there.
   for (auto& entry : entries_) {
     const auto loop = entry->socket->get_executor();
-    boost::asio::post(loop, [entry = std::move(entry)] {
+    boost::asio::post(loop, [entry = std::move(entry), close = messages_.close] {
       entry->keepalive.cancel();
       entry->expiry.cancel();
-      close_deepgram_socket(*entry->socket);
+      close_parked(*entry->socket, close);
     });
   }
 }
@@ -39,7 +47,7 @@ void ParkedSockets::park(std::string key, std::shared_ptr<net::WebSocket> socket
       return e->key == key && e->socket->get_executor() == socket->get_executor();
     });
     if (parked_already) {
-      close_deepgram_socket(*socket);
+      close_parked(*socket, messages_.close);
       return;
     }
   }
@@ -66,7 +74,7 @@ void ParkedSockets::keep_alive(const std::shared_ptr<Entry>& entry) {
     const auto self = registry.lock();
     const auto found = parked.lock();
     if (!self || !found || !found->socket->is_open()) return;
-    found->socket->send_text(R"({"type":"KeepAlive"})");
+    if (!self->messages_.keepalive.empty()) found->socket->send_text(self->messages_.keepalive);
     self->keep_alive(found);
   });
 }
@@ -77,7 +85,7 @@ void ParkedSockets::expire(const std::shared_ptr<Entry>& entry) {
     std::erase(entries_, entry);
   }
   entry->keepalive.cancel();
-  close_deepgram_socket(*entry->socket);
+  close_parked(*entry->socket, messages_.close);
 }
 
 std::shared_ptr<net::WebSocket> ParkedSockets::take(const std::string& key,

@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -12,16 +13,25 @@
 
 namespace patter::providers {
 
+// The text messages a parked socket of one protocol sends. Empty: none (the socket relies on
+// WebSocket pings, or closes with the close handshake alone).
+struct ParkedSocketMessages {
+  std::string keepalive = R"({"type":"KeepAlive"})";
+  std::string close = R"({"type":"CloseStream"})";
+};
+
 // Streams opened by warmup() ahead of a call, each waiting for that call's first open() on the
-// same event loop. A parked socket sends KeepAlive (never audio) so the server keeps it, and is
-// closed when nobody takes it within its lifetime.
+// same event loop. A parked socket sends its protocol's keep-alive (never audio) so the server
+// keeps it, and is closed with its protocol's close message when nobody takes it within its
+// lifetime.
 //
 // park() and take() run on the socket's loop, with that loop's clock; the registry itself is
 // thread-safe.
 class ParkedSockets : public std::enable_shared_from_this<ParkedSockets> {
  public:
-  ParkedSockets(std::chrono::milliseconds lifetime, std::chrono::milliseconds keepalive_interval)
-      : lifetime_(lifetime), keepalive_interval_(keepalive_interval) {}
+  ParkedSockets(std::chrono::milliseconds lifetime, std::chrono::milliseconds keepalive_interval,
+                ParkedSocketMessages messages = {})
+      : lifetime_(lifetime), keepalive_interval_(keepalive_interval), messages_(std::move(messages)) {}
   ~ParkedSockets();
   ParkedSockets(const ParkedSockets&) = delete;
   ParkedSockets& operator=(const ParkedSockets&) = delete;
@@ -41,6 +51,7 @@ class ParkedSockets : public std::enable_shared_from_this<ParkedSockets> {
 
   std::chrono::milliseconds lifetime_;
   std::chrono::milliseconds keepalive_interval_;
+  ParkedSocketMessages messages_;
   mutable std::mutex mutex_;
   std::vector<std::shared_ptr<Entry>> entries_;
 };

@@ -19,6 +19,11 @@ void SttDelivery::speech_ended() {
   if (!stopped_.load() && events_.on_speech_ended) events_.on_speech_ended();
 }
 
+void SttDelivery::audio_replayed(double seconds) {
+  const std::lock_guard lock(mutex_);
+  if (!stopped_.load() && events_.on_audio_replayed) events_.on_audio_replayed(seconds);
+}
+
 void SttDelivery::error(const std::string& message) {
   const std::lock_guard lock(mutex_);
   if (stopped_.exchange(true)) return;

@@ -19,6 +19,7 @@ class SttDelivery {
   void transcript(const Transcript& transcript);
   void speech_started();
   void speech_ended();
+  void audio_replayed(double seconds);
   // The last event: on_error, then nothing.
   void error(const std::string& message);
   void stop();

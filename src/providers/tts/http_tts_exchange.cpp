@@ -30,6 +30,7 @@ class HttpTtsExchange final : public TtsExchange {
   asio::awaitable<std::optional<TtsFailure>> attempt() override {
     expect(Deadline::first_audio);
     auto pending = client_->stream(request_);
+    request_written();
     auto response = co_await std::move(pending);
     const ResponseInUse in_use(*this, response);
     if (response.status() < 200 || response.status() >= 300) {

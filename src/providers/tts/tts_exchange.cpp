@@ -58,6 +58,19 @@ void TtsExchange::audio(std::span<const std::uint8_t> bytes) {
   });
 }
 
+void TtsExchange::request_written() {
+  if (request_reported_ || stopped()) return;
+  request_reported_ = true;
+  if (!events_.on_request_written) return;
+  if (!relay_) {
+    events_.on_request_written();
+    return;
+  }
+  relay_->post([self = shared_from_this()] {
+    if (!self->ended_) self->events_.on_request_written();
+  });
+}
+
 void TtsExchange::done() {
   disarm();
   if (stopped()) return;

@@ -50,6 +50,8 @@ class TtsExchange : public std::enable_shared_from_this<TtsExchange> {
 
   void audio(std::span<const std::uint8_t> bytes);
   void done();
+  // The request went to the transport: on_request_written, for the first attempt only.
+  void request_written();
   [[nodiscard]] bool stopped() const { return concluded_ || ended_; }
   [[nodiscard]] bool audio_sent() const { return audio_sent_; }
   [[nodiscard]] bool deadline_passed() const { return expired_ != Deadline::none; }
@@ -83,6 +85,7 @@ class TtsExchange : public std::enable_shared_from_this<TtsExchange> {
   boost::asio::steady_timer backoff_;
   bool audio_sent_ = false;
   bool concluded_ = false;
+  bool request_reported_ = false;
 };
 
 // The TtsStream handed to the call: cancel() (or destruction) cancels the exchange.

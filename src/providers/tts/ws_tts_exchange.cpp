@@ -48,7 +48,8 @@ class WsTtsExchange final : public TtsExchange {
       }
       socket_ = socket;
       if (stopped()) {
-        socket->close(1000, "");
+        // Cancelled while connecting: dropped at once, as abort_transport() would have.
+        socket->abort();
         co_return std::nullopt;
       }
       auto outcome = co_await converse();
@@ -57,6 +58,7 @@ class WsTtsExchange final : public TtsExchange {
                     elevenlabs_provider_name(config().transport));
       adopted = false;
       socket.reset();
+      socket_.reset();
     }
   }
 

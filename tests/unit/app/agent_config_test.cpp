@@ -369,14 +369,16 @@ TEST(AgentYamlErrors, LlmAndOnMessageExcludeEachOther) {
 }
 
 TEST(AgentYamlErrors, UnknownProviderListsTheKnownOnes) {
-  EXPECT_EQ(error_of("agent:\n  system_prompt: x\n  stt:\n    provider: whisper\n"),
-            "agent.yaml:4:15: agent.stt.provider: unknown provider \"whisper\" (known "
-            "providers: pocketsphinx, deepgram)");
+  EXPECT_EQ(error_of("agent:\n  system_prompt: x\n  stt:\n    provider: speechmatics\n"),
+            "agent.yaml:4:15: agent.stt.provider: unknown provider \"speechmatics\" (known "
+            "providers: pocketsphinx, deepgram, assemblyai, cartesia, openai, whisper, fallback)");
   EXPECT_EQ(error_of("agent:\n  system_prompt: x\n  tts:\n    voice: en\n"),
-            "agent.yaml:4:5: agent.tts.provider: is required (known providers: espeak, elevenlabs)");
+            "agent.yaml:4:5: agent.tts.provider: is required (known providers: espeak, elevenlabs, "
+            "cartesia, openai, fallback)");
   EXPECT_EQ(error_of("agent:\n  system_prompt: x\n  llm:\n    provider: mistral\n"),
             "agent.yaml:4:15: agent.llm.provider: unknown provider \"mistral\" (known "
-            "providers: rules, openai, groq, cerebras, openai_compatible, anthropic, gemini)");
+            "providers: rules, openai, groq, cerebras, openai_compatible, anthropic, gemini, "
+            "fallback)");
 }
 
 TEST(AgentYamlErrors, ToolNames) {

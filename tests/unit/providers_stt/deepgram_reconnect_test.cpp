@@ -83,6 +83,28 @@ TEST_F(DeepgramReconnectTest, ReconnectsWithin500Milliseconds) {
   stream->close();
 }
 
+TEST_F(DeepgramReconnectTest, ReplayedAudioIsBilledAgain) {
+  FakeDeepgramOptions options;
+  options.drop_after_bytes = 1600;
+  FakeDeepgram fake(options);
+  auto stt = provider(config_for(fake));
+  SttRecorder recorder;
+  auto stream = stt->open(context(), recorder.events());
+  push(*stream, FakeDeepgram::silence(milliseconds(200)));
+  ASSERT_TRUE(run_until([&] {
+    const auto streams = fake.streams();
+    return streams.size() == 2 && streams[1].audio_bytes == 1600;
+  }));
+  push(*stream, FakeDeepgram::silence(milliseconds(300)));
+  ASSERT_TRUE(run_until([&] { return fake.streams().at(1).audio_bytes == 4000; }));
+  // 0.5 s pushed; the 0.2 s no final covered before the drop went out twice, and the call is
+  // told so it can bill it.
+  EXPECT_DOUBLE_EQ(stt->billed_audio_seconds(), 0.7);
+  ASSERT_EQ(recorder.replayed.size(), 1U);
+  EXPECT_DOUBLE_EQ(recorder.replayed[0], 0.2);
+  stream->close();
+}
+
 TEST_F(DeepgramReconnectTest, AServerIdleTimeoutIsReconnected) {
   FakeDeepgramOptions options;
   options.idle_timeout = milliseconds(100);  // the manual clock never sends KeepAlive here

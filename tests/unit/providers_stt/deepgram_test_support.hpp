@@ -25,6 +25,7 @@ struct SttRecorder {
   std::vector<Transcript> finals;
   std::vector<std::string> errors;
   std::vector<std::string> order;  // "interim", "final", "started", "ended", "error"
+  std::vector<double> replayed;    // seconds of each replay, as reported for billing
 
   SttEvents events() {
     SttEvents events;
@@ -34,6 +35,7 @@ struct SttRecorder {
     };
     events.on_speech_started = [this] { order.emplace_back("started"); };
     events.on_speech_ended = [this] { order.emplace_back("ended"); };
+    events.on_audio_replayed = [this](double seconds) { replayed.push_back(seconds); };
     events.on_error = [this](const std::string& message) {
       errors.push_back(message);
       order.emplace_back("error");

@@ -103,7 +103,7 @@ TEST_F(ElevenLabsWsTtsTest, AParkedSocketTheServerClosedIsReplacedWithinTheSameA
   EXPECT_EQ(got.audio, quick.audio_for("Still spoken.", "ulaw_8000"));
 }
 
-TEST_F(ElevenLabsWsTtsTest, CancelMidStreamStopsEvents) {
+TEST_F(ElevenLabsWsTtsTest, CancelMidStreamStopsEventsAndClosesTheSocket) {
   FakeElevenLabsReply slow;
   slow.chunk_interval = milliseconds(20);
   fake_.enqueue(slow);
@@ -115,9 +115,12 @@ TEST_F(ElevenLabsWsTtsTest, CancelMidStreamStopsEvents) {
   };
   stream = tts.synthesize(context(), "A long sentence that takes a while to say.", got.events());
   ASSERT_TRUE(run_until([&] { return got.chunks >= 2; }));
-  run_for(milliseconds(500));
+  // Well before the server's inactivity timeout (20 s) could end the socket instead.
+  EXPECT_TRUE(run_until([&] { return fake_.client_disconnects() == 1; }, std::chrono::seconds(10)));
+  run_for(milliseconds(100));
   EXPECT_EQ(got.chunks, 2u);
   EXPECT_FALSE(got.ended());
+  EXPECT_EQ(fake_.completed_streams(), 0u);
 }
 
 TEST_F(ElevenLabsWsTtsTest, RefusedUpgradeIsAnAuthenticationError) {

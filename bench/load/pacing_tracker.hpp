@@ -1,0 +1,44 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+
+namespace patter::load {
+
+using Clock = std::chrono::steady_clock;
+
+// What one agent media frame told about the server's pacing.
+struct FrameTiming {
+  // How much later than its ideal release the frame arrived (never negative): a paced stream
+  // sends the first `lead` of audio at once, then each frame as the caller's playout reaches
+  // lead before its end.
+  Clock::duration delay{};
+  bool late = false;  // it arrived after the caller's playout had run dry (an audible gap)
+};
+
+// The caller's view of one stretch of agent speech (a greeting or a reply), anchored at its
+// first frame: the ideal release of each frame, and the caller's playout buffer.
+class PacingTracker {
+ public:
+  explicit PacingTracker(Clock::duration lead) : lead_(lead) {}
+
+  // The agent's next reply starts a new stretch.
+  void reset() { open_ = false; }
+  FrameTiming on_frame(std::size_t samples, Clock::time_point arrival);
+  // When the audio received so far has played out (the arrival time when nothing was played).
+  [[nodiscard]] std::optional<Clock::time_point> playout_end() const {
+    return open_ ? std::optional(play_end_) : std::nullopt;
+  }
+
+ private:
+  static Clock::duration duration_of(std::size_t samples);
+
+  Clock::duration lead_;
+  bool open_ = false;
+  Clock::time_point start_{};
+  std::size_t samples_ = 0;
+  Clock::time_point play_end_{};
+};
+
+}  // namespace patter::load

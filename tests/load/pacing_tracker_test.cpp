@@ -1,0 +1,56 @@
+#include <gtest/gtest.h>
+
+#include "pacing_tracker.hpp"
+
+namespace patter::load {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::size_t kFrame = 160;  // 20 ms at 8 kHz
+
+// A server that sends the 120 ms lead at once, then one frame every 20 ms, is perfectly paced.
+TEST(PacingTracker, LeadBurstThenRealTimeIsNeitherDelayedNorLate) {
+  PacingTracker tracker(120ms);
+  const auto start = Clock::now();
+  for (int i = 0; i < 6; ++i) {
+    const auto timing = tracker.on_frame(kFrame, start);
+    EXPECT_EQ(timing.delay, Clock::duration::zero());
+    EXPECT_FALSE(timing.late);
+  }
+  for (int i = 1; i <= 20; ++i) {
+    const auto timing = tracker.on_frame(kFrame, start + i * 20ms);
+    EXPECT_EQ(timing.delay, Clock::duration::zero()) << i;
+    EXPECT_FALSE(timing.late) << i;
+  }
+}
+
+TEST(PacingTracker, AFrameBehindItsReleaseTimeCountsAsDelayUntilThePlayoutRunsDry) {
+  PacingTracker tracker(40ms);
+  const auto start = Clock::now();
+  tracker.on_frame(kFrame, start);
+  tracker.on_frame(kFrame, start);  // 40 ms buffered; the next frame is due at +20 ms
+  const auto delayed = tracker.on_frame(kFrame, start + 25ms);
+  EXPECT_EQ(delayed.delay, 5ms);
+  EXPECT_FALSE(delayed.late);  // 60 ms were buffered until +60 ms
+  const auto late = tracker.on_frame(kFrame, start + 70ms);
+  EXPECT_TRUE(late.late);
+  EXPECT_EQ(late.delay, 30ms);  // ideal release at +40 ms
+}
+
+TEST(PacingTracker, ResetStartsTheNextStretchAtItsOwnFirstFrame) {
+  PacingTracker tracker(120ms);
+  const auto start = Clock::now();
+  tracker.on_frame(kFrame, start);
+  EXPECT_EQ(tracker.playout_end(), start + 20ms);
+  tracker.reset();
+  EXPECT_FALSE(tracker.playout_end());
+  const auto later = start + 5s;
+  const auto timing = tracker.on_frame(kFrame, later);
+  EXPECT_FALSE(timing.late);
+  EXPECT_EQ(timing.delay, Clock::duration::zero());
+  EXPECT_EQ(tracker.playout_end(), later + 20ms);
+}
+
+}  // namespace
+}  // namespace patter::load
