@@ -35,31 +35,6 @@ net::WsConnectRequest connect_request(const AssemblyAiConfig& config) {
   return request;
 }
 
-void log_warmup_failure(const std::exception_ptr& error) {
-  if (!error) return;
-  try {
-    std::rethrow_exception(error);
-  } catch (const net::WsHandshakeError& failure) {
-    spdlog::info("assemblyai: warmup refused (HTTP {})", failure.status());
-  } catch (const net::ClientError& failure) {
-    spdlog::info("assemblyai: warmup failed ({})", net::to_string(failure.kind()));
-  } catch (const std::exception&) {
-    spdlog::info("assemblyai: warmup failed");
-  }
-}
-
-asio::awaitable<void> open_parked(std::shared_ptr<net::WsClient> client,
-                                  net::WsConnectRequest request,
-                                  std::weak_ptr<ParkedSockets> parked, std::string key,
-                                  std::shared_ptr<core::Clock> clock) {
-  auto socket = co_await client->connect(std::move(request));
-  if (const auto registry = parked.lock()) {
-    registry->park(std::move(key), std::move(socket), std::move(clock));
-  } else {
-    close_assemblyai_socket(*socket);
-  }
-}
-
 }  // namespace
 
 AssemblyAiStt::AssemblyAiStt(AssemblyAiConfig config, LoopClockFactory clock)
@@ -104,17 +79,18 @@ std::unique_ptr<SttStream> AssemblyAiStt::open(const StreamContext& context, Stt
 void AssemblyAiStt::warmup(const StreamContext& context) {
   if (!context.executor) return;
   const auto loop = loops_.route(context).loop;
+  const auto log = [](const std::exception_ptr& error) { log_warmup_failure("assemblyai", error); };
   if (!config_->warmup_opens_session) {
     asio::co_spawn(loop,
                    net::warm_endpoint(net::parse_endpoint(streaming_url(*config_)), tls_,
                                       config_->connect_timeout),
-                   log_warmup_failure);
+                   log);
     return;
   }
-  asio::co_spawn(
-      loop,
-      open_parked(client_, connect_request(*config_), parked_, parked_key(context), clock_(loop)),
-      log_warmup_failure);
+  asio::co_spawn(loop,
+                 open_and_park(client_, connect_request(*config_), parked_, parked_key(context),
+                               clock_(loop), &close_assemblyai_socket),
+                 log);
 }
 
 double AssemblyAiStt::billed_audio_seconds() const {

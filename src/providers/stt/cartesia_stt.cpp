@@ -37,31 +37,6 @@ net::WsConnectRequest connect_request(const CartesiaSttConfig& config,
   return request;
 }
 
-void log_warmup_failure(const std::exception_ptr& error) {
-  if (!error) return;
-  try {
-    std::rethrow_exception(error);
-  } catch (const net::WsHandshakeError& failure) {
-    spdlog::info("cartesia_stt: warmup refused (HTTP {})", failure.status());
-  } catch (const net::ClientError& failure) {
-    spdlog::info("cartesia_stt: warmup failed ({})", net::to_string(failure.kind()));
-  } catch (const std::exception&) {
-    spdlog::info("cartesia_stt: warmup failed");
-  }
-}
-
-asio::awaitable<void> open_parked(std::shared_ptr<net::WsClient> client,
-                                  net::WsConnectRequest request,
-                                  std::weak_ptr<ParkedSockets> parked, std::string key,
-                                  std::shared_ptr<core::Clock> clock) {
-  auto socket = co_await client->connect(std::move(request));
-  if (const auto registry = parked.lock()) {
-    registry->park(std::move(key), std::move(socket), std::move(clock));
-  } else {
-    close_cartesia_stt_socket(*socket);
-  }
-}
-
 }  // namespace
 
 CartesiaStt::CartesiaStt(CartesiaSttConfig config, LoopClockFactory clock)
@@ -108,9 +83,11 @@ void CartesiaStt::warmup(const StreamContext& context) {
   if (!context.executor) return;
   const auto loop = loops_.route(context).loop;
   asio::co_spawn(loop,
-                 open_parked(client_, connect_request(*config_, context.language), parked_,
-                             parked_key(context), clock_(loop)),
-                 log_warmup_failure);
+                 open_and_park(client_, connect_request(*config_, context.language), parked_,
+                               parked_key(context), clock_(loop), &close_cartesia_stt_socket),
+                 [](const std::exception_ptr& error) {
+                   log_warmup_failure("cartesia_stt", error);
+                 });
 }
 
 double CartesiaStt::billed_audio_seconds() const {

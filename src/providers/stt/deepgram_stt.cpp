@@ -35,31 +35,6 @@ net::WsConnectRequest connect_request(const DeepgramConfig& config, const std::s
   return request;
 }
 
-void log_warmup_failure(const std::exception_ptr& error) {
-  if (!error) return;
-  try {
-    std::rethrow_exception(error);
-  } catch (const net::WsHandshakeError& failure) {
-    spdlog::info("deepgram: warmup refused (HTTP {})", failure.status());
-  } catch (const net::ClientError& failure) {
-    spdlog::info("deepgram: warmup failed ({})", net::to_string(failure.kind()));
-  } catch (const std::exception&) {
-    spdlog::info("deepgram: warmup failed");
-  }
-}
-
-asio::awaitable<void> open_parked(std::shared_ptr<net::WsClient> client,
-                                  net::WsConnectRequest request,
-                                  std::weak_ptr<ParkedSockets> parked, std::string key,
-                                  std::shared_ptr<core::Clock> clock) {
-  auto socket = co_await client->connect(std::move(request));
-  if (const auto registry = parked.lock()) {
-    registry->park(std::move(key), std::move(socket), std::move(clock));
-  } else {
-    close_deepgram_socket(*socket);
-  }
-}
-
 }  // namespace
 
 DeepgramStt::DeepgramStt(DeepgramConfig config, LoopClockFactory clock)
@@ -103,9 +78,9 @@ void DeepgramStt::warmup(const StreamContext& context) {
   if (!context.executor) return;
   const auto loop = loops_.route(context).loop;
   asio::co_spawn(loop,
-                 open_parked(client_, connect_request(*config_, context.language), parked_,
-                             parked_key(context), clock_(loop)),
-                 log_warmup_failure);
+                 open_and_park(client_, connect_request(*config_, context.language), parked_,
+                               parked_key(context), clock_(loop), &close_deepgram_socket),
+                 [](const std::exception_ptr& error) { log_warmup_failure("deepgram", error); });
 }
 
 double DeepgramStt::billed_audio_seconds() const {

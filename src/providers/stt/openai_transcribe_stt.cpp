@@ -39,31 +39,6 @@ net::WsConnectRequest socket_request(const OpenAiTranscribeConfig& config) {
   return request;
 }
 
-void log_warmup_failure(const std::exception_ptr& error) {
-  if (!error) return;
-  try {
-    std::rethrow_exception(error);
-  } catch (const net::WsHandshakeError& failure) {
-    spdlog::info("openai_transcribe: warmup refused (HTTP {})", failure.status());
-  } catch (const net::ClientError& failure) {
-    spdlog::info("openai_transcribe: warmup failed ({})", net::to_string(failure.kind()));
-  } catch (const std::exception&) {
-    spdlog::info("openai_transcribe: warmup failed");
-  }
-}
-
-asio::awaitable<void> open_parked(std::shared_ptr<net::WsClient> client,
-                                  net::WsConnectRequest request,
-                                  std::weak_ptr<ParkedSockets> parked, std::string key,
-                                  std::shared_ptr<core::Clock> clock) {
-  auto socket = co_await client->connect(std::move(request));
-  if (const auto registry = parked.lock()) {
-    registry->park(std::move(key), std::move(socket), std::move(clock));
-  } else {
-    close_transcription_socket(*socket);
-  }
-}
-
 }  // namespace
 
 OpenAiTranscribeStt::OpenAiTranscribeStt(OpenAiTranscribeConfig config, LoopClockFactory clock)
@@ -135,13 +110,17 @@ void OpenAiTranscribeStt::warmup(const StreamContext& context) {
   if (config_->transport == OpenAiTranscribeTransport::rest) {
     auto client = net::loop_http_client(loop, identity_, http_options_);
     asio::co_spawn(loop, client->warmup(transcriptions_url(*config_)),
-                   [client](const std::exception_ptr& error) { log_warmup_failure(error); });
+                   [client](const std::exception_ptr& error) {
+                     log_warmup_failure("openai_transcribe", error);
+                   });
     return;
   }
-  asio::co_spawn(
-      loop,
-      open_parked(client_, socket_request(*config_), parked_, parked_key(context), clock_(loop)),
-      log_warmup_failure);
+  asio::co_spawn(loop,
+                 open_and_park(client_, socket_request(*config_), parked_, parked_key(context),
+                               clock_(loop), &close_transcription_socket),
+                 [](const std::exception_ptr& error) {
+                   log_warmup_failure("openai_transcribe", error);
+                 });
 }
 
 double OpenAiTranscribeStt::billed_audio_seconds() const {

@@ -1,7 +1,11 @@
 #include "providers/stt/parked_sockets.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <boost/asio/post.hpp>
+
+#include "net/client_error.hpp"
 
 namespace patter::providers {
 
@@ -109,6 +113,32 @@ std::shared_ptr<net::WebSocket> ParkedSockets::take(const std::string& key,
 std::size_t ParkedSockets::size() const {
   const std::lock_guard lock(mutex_);
   return entries_.size();
+}
+
+boost::asio::awaitable<void> open_and_park(std::shared_ptr<net::WsClient> client,
+                                           net::WsConnectRequest request,
+                                           std::weak_ptr<ParkedSockets> parked, std::string key,
+                                           std::shared_ptr<core::Clock> clock,
+                                           void (*close)(net::WebSocket&)) {
+  auto socket = co_await client->connect(std::move(request));
+  if (const auto registry = parked.lock()) {
+    registry->park(std::move(key), std::move(socket), std::move(clock));
+  } else {
+    close(*socket);
+  }
+}
+
+void log_warmup_failure(std::string_view provider, const std::exception_ptr& error) {
+  if (!error) return;
+  try {
+    std::rethrow_exception(error);
+  } catch (const net::WsHandshakeError& failure) {
+    spdlog::info("{}: warmup refused (HTTP {})", provider, failure.status());
+  } catch (const net::ClientError& failure) {
+    spdlog::info("{}: warmup failed ({})", provider, net::to_string(failure.kind()));
+  } catch (const std::exception&) {
+    spdlog::info("{}: warmup failed", provider);
+  }
 }
 
 }  // namespace patter::providers

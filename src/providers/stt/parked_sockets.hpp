@@ -1,15 +1,19 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <exception>
 #include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "core/clock.hpp"
 #include "net/websocket.hpp"
+#include "net/ws_client.hpp"
 
 namespace patter::providers {
 
@@ -58,5 +62,16 @@ class ParkedSockets : public std::enable_shared_from_this<ParkedSockets> {
 
 // Closes a Deepgram stream politely: CloseStream, then the close handshake.
 void close_deepgram_socket(net::WebSocket& socket);
+
+// warmup(): opens a socket with `client` and parks it under `key`; when the registry is gone by
+// then, the socket is closed with `close`. Throws what connecting throws.
+boost::asio::awaitable<void> open_and_park(std::shared_ptr<net::WsClient> client,
+                                           net::WsConnectRequest request,
+                                           std::weak_ptr<ParkedSockets> parked, std::string key,
+                                           std::shared_ptr<core::Clock> clock,
+                                           void (*close)(net::WebSocket&));
+
+// Logs why `provider`'s warmup failed: the status or the kind of failure, never the URL.
+void log_warmup_failure(std::string_view provider, const std::exception_ptr& error);
 
 }  // namespace patter::providers
