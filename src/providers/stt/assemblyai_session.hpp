@@ -1,34 +1,19 @@
 #pragma once
 
-#include <atomic>
-#include <boost/asio/any_io_executor.hpp>
-#include <cstdint>
 #include <memory>
 #include <string>
 
 #include <patter/providers.hpp>
 
-#include "core/clock.hpp"
-#include "net/ws_client.hpp"
+#include "net/websocket.hpp"
 #include "providers/stt/assemblyai_config.hpp"
+#include "providers/stt/stt_connection.hpp"
 
 namespace patter::providers {
 
-class ParkedSockets;
-
 // What one stream needs besides its events.
-struct AssemblyAiSessionSetup {
-  boost::asio::any_io_executor loop;  // where the stream runs
+struct AssemblyAiSessionSetup : SttConnection {
   std::shared_ptr<const AssemblyAiConfig> config;
-  std::shared_ptr<net::WsClient> client;
-  std::shared_ptr<core::Clock> clock;     // the loop's
-  std::shared_ptr<ParkedSockets> parked;  // a socket warmup() opened for this call, if any
-  std::string parked_key;
-  net::WsConnectRequest request;
-  std::string call_id;
-  // Audio bytes sent to AssemblyAI by every stream of the provider, replays and padding
-  // included.
-  std::shared_ptr<std::atomic<std::uint64_t>> sent_bytes;
 };
 
 // Starts one Universal Streaming session on setup.loop and returns its handle (whose methods

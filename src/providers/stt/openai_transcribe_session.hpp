@@ -1,34 +1,20 @@
 #pragma once
 
-#include <atomic>
-#include <boost/asio/any_io_executor.hpp>
-#include <cstdint>
 #include <memory>
 #include <string>
 
 #include <patter/providers.hpp>
 
-#include "core/clock.hpp"
-#include "net/ws_client.hpp"
+#include "net/websocket.hpp"
 #include "providers/stt/openai_transcribe_config.hpp"
+#include "providers/stt/stt_connection.hpp"
 
 namespace patter::providers {
 
-class ParkedSockets;
-
 // What one Realtime transcription stream needs besides its events.
-struct TranscriptionSessionSetup {
-  boost::asio::any_io_executor loop;  // where the stream runs
+struct TranscriptionSessionSetup : SttConnection {
   std::shared_ptr<const OpenAiTranscribeConfig> config;
-  std::shared_ptr<net::WsClient> client;
-  std::shared_ptr<core::Clock> clock;     // the loop's, for reconnect delays
-  std::shared_ptr<ParkedSockets> parked;  // a socket warmup() opened for this call, if any
-  std::string parked_key;
-  net::WsConnectRequest request;
   std::string language;  // ISO 639-1, or empty
-  std::string call_id;
-  // Audio bytes sent by every stream of the provider, replays included.
-  std::shared_ptr<std::atomic<std::uint64_t>> sent_bytes;
 };
 
 // Starts one Realtime transcription stream on setup.loop and returns its handle (callable from
