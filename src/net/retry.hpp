@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "core/clock.hpp"
+#include "core/random_seed.hpp"
 
 namespace patter::net {
 
@@ -57,7 +58,7 @@ boost::asio::awaitable<Result> retry_async(
     RetryPolicy policy, std::function<boost::asio::awaitable<Result>()> operation,
     std::function<RetryVerdict(const Result&)> judge_result,
     std::function<bool(const std::exception&)> is_retryable = is_transient_failure) {
-  std::minstd_rand random(std::random_device{}());
+  std::minstd_rand random(static_cast<std::minstd_rand::result_type>(core::random_seed()));
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   for (int attempt = 1;; ++attempt) {
     std::optional<std::chrono::milliseconds> retry_after;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/exception_text.hpp"
+#include "core/random_seed.hpp"
 #include "net/retry.hpp"
 #include "net/sse_parser.hpp"
 #include "providers/llm/chat_failure.hpp"
@@ -310,7 +311,7 @@ asio::awaitable<void> run_exchange(std::shared_ptr<Exchange> exchange,
                                    std::shared_ptr<const ChatConfig> config,
                                    net::HttpClientRequest request,
                                    ReplyDecoderFactory make_decoder) {
-  std::minstd_rand random(std::random_device{}());
+  std::minstd_rand random(static_cast<std::minstd_rand::result_type>(core::random_seed()));
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   net::RetryPolicy policy;
   policy.max_delay = config->max_retry_wait;

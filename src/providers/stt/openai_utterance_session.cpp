@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "audio/codec.hpp"
+#include "core/random_seed.hpp"
 #include "net/retry.hpp"
 #include "providers/stt/openai_transcribe_failure.hpp"
 #include "providers/stt/openai_transcription_request.hpp"
@@ -54,7 +55,7 @@ class Session : public std::enable_shared_from_this<Session> {
         delivery_(std::make_shared<SttDelivery>(std::move(events))),
         gate_(config_.gate, config_.input_format.sample_rate),
         backoff_(setup_.loop),
-        random_(std::random_device{}()) {}
+        random_(static_cast<std::minstd_rand::result_type>(core::random_seed())) {}
 
   [[nodiscard]] const asio::any_io_executor& loop() const { return setup_.loop; }
   [[nodiscard]] const std::shared_ptr<SttDelivery>& delivery() const { return delivery_; }

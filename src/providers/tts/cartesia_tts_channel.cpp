@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/random_seed.hpp"
 #include "net/retry.hpp"
 #include "providers/tts/cartesia_tts_failure.hpp"
 #include "providers/tts/cartesia_tts_messages.hpp"
@@ -148,7 +149,7 @@ class Channel : public std::enable_shared_from_this<Channel> {
         config_(*setup_.config),
         turn_timer_(loop),
         sweep_timer_(loop),
-        random_(std::random_device{}()) {}
+        random_(static_cast<std::minstd_rand::result_type>(core::random_seed())) {}
 
   [[nodiscard]] bool retired() const { return retired_; }
   [[nodiscard]] bool serves(const void* owner, const std::string& call_id) const {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/exception_text.hpp"
+#include "core/random_seed.hpp"
 #include "net/retry.hpp"
 #include "providers/tts/openai_speech_failure.hpp"
 
@@ -63,7 +64,7 @@ class SpeechExchange : public std::enable_shared_from_this<SpeechExchange> {
 
  private:
   static asio::awaitable<void> run(std::shared_ptr<SpeechExchange> self) {
-    std::minstd_rand random(std::random_device{}());
+    std::minstd_rand random(static_cast<std::minstd_rand::result_type>(core::random_seed()));
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     net::RetryPolicy policy;
     policy.max_delay = self->config_->max_retry_wait;

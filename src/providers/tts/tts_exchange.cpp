@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/exception_text.hpp"
+#include "core/random_seed.hpp"
 #include "net/retry.hpp"
 
 namespace patter::providers {
@@ -130,7 +131,7 @@ void TtsExchange::abort_all() {
 
 asio::awaitable<void> TtsExchange::run() {
   const auto self = shared_from_this();
-  std::minstd_rand random(std::random_device{}());
+  std::minstd_rand random(static_cast<std::minstd_rand::result_type>(core::random_seed()));
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   net::RetryPolicy policy;
   policy.max_delay = config_->max_retry_wait;
