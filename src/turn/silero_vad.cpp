@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "turn/silero_kernels.hpp"
 
@@ -117,18 +118,44 @@ float decode(const SileroBranch& net, const SileroState& state) {
 
 }  // namespace
 
-SileroVad::SileroVad(std::shared_ptr<const SileroModel> model, SampleRate rate)
-    : model_(std::move(model)) {
+SileroVad::SileroVad(std::shared_ptr<const SileroModel> model, SampleRate rate,
+                     bool skip_digital_silence)
+    : model_(std::move(model)), skip_digital_silence_(skip_digital_silence) {
   if (!model_) throw std::invalid_argument("SileroVad needs a loaded model");
   branch_ = &model_->branch(rate);
 }
 
 float SileroVad::speech_probability(std::span<const float> window) {
-  const SileroBranch& net = *branch_;
-  if (window.size() != static_cast<std::size_t>(net.window_samples)) {
-    throw std::invalid_argument("Silero window must be " + std::to_string(net.window_samples) +
+  if (window.size() != static_cast<std::size_t>(branch_->window_samples)) {
+    throw std::invalid_argument("Silero window must be " + std::to_string(branch_->window_samples) +
                                 " samples, got " + std::to_string(window.size()));
   }
+  if (!skip_digital_silence_) return infer(window);
+  if (!digital_silence(window)) {
+    if (std::exchange(skipping_, false)) state_.reset();
+    silent_windows_ = 0;
+    return infer(window);
+  }
+  if (skipping_) {
+    ++windows_skipped_;
+    return last_probability_;
+  }
+  last_probability_ = infer(window);
+  ++silent_windows_;
+  skipping_ = silent_windows_ >= kSilentWindowsToSkip && last_probability_ <= kSkipBelowProbability;
+  return last_probability_;
+}
+
+bool SileroVad::digital_silence(std::span<const float> window) const {
+  const auto zero = [](float sample) { return sample == 0.0F; };
+  const auto context =
+      std::span<const float>(state_.context).first(static_cast<std::size_t>(branch_->context_samples));
+  return std::all_of(window.begin(), window.end(), zero) &&
+         std::all_of(context.begin(), context.end(), zero);
+}
+
+float SileroVad::infer(std::span<const float> window) {
+  const SileroBranch& net = *branch_;
   Scratch scratch;  // left uninitialised: every value read is written first
   assemble_input(net, window, state_, scratch.input.data());
   float* layer_input = scratch.activations_a.data();

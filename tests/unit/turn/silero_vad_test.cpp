@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -114,6 +115,56 @@ TEST(SileroVadTest, CallsSharingOneModelKeepSeparateState) {
     ASSERT_NEAR(second.speech_probability(second_window), noise_expected[w], kTolerance)
         << "window " << w;
   }
+}
+
+// What a caller sends while the agent talks: seconds of digital silence, then speech.
+testing::Clip after_silence(const testing::Clip& clip, int silent_windows, int window) {
+  testing::Clip call{clip.sample_rate, std::vector<std::int16_t>(static_cast<std::size_t>(silent_windows * window), 0)};
+  call.samples.insert(call.samples.end(), clip.samples.begin(), clip.samples.end());
+  return call;
+}
+
+// A long digital silence is skipped once settled, and the speech after it is scored exactly as at
+// the start of a stream: the ONNX Runtime reference probabilities of the clip alone.
+TEST(SileroVadTest, SettledDigitalSilenceIsSkippedAndSpeechAfterItScoresAsAtStreamStart) {
+  const SileroModelLocation location = locate_silero_model();
+  ASSERT_TRUE(location.found) << location.problem;
+  for (const std::string name : {"speech_8k", "speech_16k"}) {
+    const auto clip = testing::read_wav(testing::vad_data_dir() / (name + ".wav"));
+    const auto expected = testing::read_reference_probabilities(testing::vad_data_dir() / (name + ".silero.csv"));
+    SileroVad vad(shared_model(), rate_of(clip));
+    constexpr int kSilentWindows = 100;  // 3.2 s
+    const auto probabilities = run_clip(vad, after_silence(clip, kSilentWindows, vad.window_samples()));
+    ASSERT_EQ(probabilities.size(), kSilentWindows + expected.size());
+    for (int w = 0; w < kSilentWindows; ++w) {
+      EXPECT_LE(probabilities[static_cast<std::size_t>(w)], SileroVad::kSkipBelowProbability) << name << " window " << w;
+    }
+    const std::vector<float> speech(probabilities.begin() + kSilentWindows, probabilities.end());
+    EXPECT_LE(max_abs_error(speech, expected), kTolerance) << name;
+    EXPECT_EQ(vad.windows_skipped(),
+              static_cast<std::uint64_t>(kSilentWindows - SileroVad::kSilentWindowsToSkip))
+        << name;
+  }
+}
+
+// Silence shorter than the skip threshold, and line noise of any length, are inferred as usual.
+TEST(SileroVadTest, ShortSilencesAndNoiseAreAlwaysInferred) {
+  const SileroModelLocation location = locate_silero_model();
+  ASSERT_TRUE(location.found) << location.problem;
+  const auto clip = testing::read_wav(testing::vad_data_dir() / "speech_8k.wav");
+  SileroVad skipping(shared_model(), SampleRate::k8000);
+  SileroVad computing(shared_model(), SampleRate::k8000, /*skip_digital_silence=*/false);
+  const auto call = after_silence(clip, SileroVad::kSilentWindowsToSkip - 1, skipping.window_samples());
+  const auto skipped = run_clip(skipping, call);
+  const auto computed = run_clip(computing, call);
+  EXPECT_EQ(skipped, computed);
+  EXPECT_EQ(skipping.windows_skipped(), 0U);
+
+  const auto noise = testing::read_wav(testing::vad_data_dir() / "noise_16k.wav");
+  SileroVad noisy(shared_model(), SampleRate::k16000);
+  const auto expected = testing::read_reference_probabilities(testing::vad_data_dir() / "noise_16k.silero.csv");
+  EXPECT_LE(max_abs_error(run_clip(noisy, noise), expected), kTolerance);
+  EXPECT_EQ(noisy.windows_skipped(), 0U);
 }
 
 TEST(SileroVadTest, RejectsWindowsOfTheWrongSize) {
