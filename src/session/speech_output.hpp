@@ -22,9 +22,13 @@ struct SpeechOutputOptions {
   // speech starts, then the most the carrier ever holds unplayed.
   core::Duration lead = std::chrono::milliseconds{120};
   // With marks: one mark per chunk of this much audio, and at most `mark_window` chunks sent
-  // but not yet confirmed played.
-  core::Duration mark_chunk = std::chrono::milliseconds{40};
-  std::size_t mark_window = 3;
+  // but not yet confirmed played. The window covers the lead plus 200 ms for the echo to come
+  // back over the network and one chunk, so on a healthy line the playout clock alone paces the
+  // audio (one frame every 20 ms) and the window only holds back a carrier that has stopped
+  // playing. Where the caller is in the audio comes from the playout clock, confirmed by marks,
+  // so larger chunks cost no accuracy and save messages both ways.
+  core::Duration mark_chunk = std::chrono::milliseconds{100};
+  std::size_t mark_window = 4;
 };
 
 // The agent's voice on the line: converts synthesised audio to the carrier's format, cuts it

@@ -169,23 +169,21 @@ TEST_F(CallSessionTurnTest, AFinalBeforeTheVadStopIsDatedFromTheSilenceOnset) {
               0.05);
 }
 
-TEST_F(CallSessionTurnTest, FirstMessageStartsAtOnceAndIsPacedWithAMarkWindow) {
+TEST_F(CallSessionTurnTest, FirstMessageStartsAtOnceAndIsPacedByPlayoutTime) {
   h.agent.first_message = std::string(100, 'a');  // 1 s of audio
   h.tts->ttfb = 0ms;
   h.start();
   // Synthesis starts at call start, before speech-to-text opens (both at once here).
   ASSERT_EQ(h.tts->sentences.size(), 1U);
   EXPECT_EQ(h.stt->opened, 1);
-  // The burst fills the carrier's jitter buffer: 120 ms, three marks, then the window is full.
+  // The burst fills the carrier's jitter buffer: 120 ms, with a mark after every 100 ms.
   EXPECT_EQ(h.carrier->frames.size(), 6U);
-  EXPECT_EQ(h.carrier->marks_sent.size(), 3U);
-  // From then on, audio goes out at playout pace as the carrier confirms marks.
+  EXPECT_EQ(h.carrier->marks_sent.size(), 1U);
+  // From then on exactly one frame per 20 ms: the playout clock paces, the marks never stall it.
   for (int step = 1; step <= 40; ++step) {
     h.advance(20ms);
-    const double elapsed = h.now_ms();
-    const auto sent = h.carrier->frames.size();
-    EXPECT_LE(static_cast<double>(sent), (elapsed + 120.0) / 20.0 + 1.0) << "at " << elapsed;
-    EXPECT_LE(h.carrier->marks_sent.size() - h.carrier->marks_echoed.size(), 3U);
+    EXPECT_EQ(h.carrier->frames.size(), 6U + static_cast<std::size_t>(step)) << "at " << h.now_ms();
+    EXPECT_LE(h.carrier->marks_sent.size() - h.carrier->marks_echoed.size(), 2U);
   }
   EXPECT_EQ(h.carrier->frames.size(), 46U);  // 800 ms played, 120 ms ahead
   h.caller(500ms, false);
@@ -195,16 +193,22 @@ TEST_F(CallSessionTurnTest, FirstMessageStartsAtOnceAndIsPacedWithAMarkWindow) {
   EXPECT_EQ(h.session->metrics().turns()[0].agent_text, std::string(100, 'a'));
 }
 
-TEST_F(CallSessionTurnTest, TheFourthChunkWaitsForTheFirstMark) {
+TEST_F(CallSessionTurnTest, ACarrierThatStopsConfirmingHoldsTheAudioAfterFourMarks) {
   h.agent.first_message = std::string(100, 'a');
   h.carrier->echo_marks = false;
   h.tts->ttfb = 0ms;
   h.start();
-  h.advance(100ms);  // far beyond the burst, but no mark has come back
-  EXPECT_EQ(h.carrier->frames.size(), 6U);
+  // 400 ms of audio (four marks) goes out unconfirmed by 280 ms, then nothing more.
+  h.advance(400ms);
+  EXPECT_EQ(h.carrier->frames.size(), 20U);
+  EXPECT_EQ(h.carrier->marks_sent.size(), 4U);
+  // The first confirmation frees one chunk: five frames, a fifth mark, and the window is full again.
   h.session->on_mark("audio_1");
   h.settle();
-  EXPECT_EQ(h.carrier->frames.size(), 8U);
+  EXPECT_EQ(h.carrier->frames.size(), 25U);
+  EXPECT_EQ(h.carrier->marks_sent.size(), 5U);
+  h.advance(100ms);
+  EXPECT_EQ(h.carrier->frames.size(), 25U);
 }
 
 TEST(CallSessionPacingTest, WithoutMarksAudioIsPacedByPlayoutTime) {
