@@ -165,6 +165,8 @@ CallSession::CallSession(Agent agent, CallCallbacks callbacks, SessionServices s
     const auto stt_format = agent_.stt->input_format();
     to_stt_.emplace(carrier_format, stt_format);
     withheld_capacity_ = stt_format.bytes_in(std::chrono::milliseconds{1000});
+    stt_batch_capacity_ = stt_format.bytes_in(std::chrono::milliseconds{100});
+    stt_batch_.reserve(stt_batch_capacity_);
   }
 }
 
@@ -199,6 +201,7 @@ void CallSession::end(std::string reason) {
   confirm_timer_.cancel();
   resume_timer_.cancel();
   if (stt_) {
+    send_stt_batch();
     stt_->close();
     stt_.reset();
   }

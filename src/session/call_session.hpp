@@ -174,6 +174,8 @@ class CallSession : public LineCall, public std::enable_shared_from_this<CallSes
   // ---- listening (call_session_listen.cpp)
   void open_stt();
   void feed_stt(std::span<const std::uint8_t> bytes);
+  void send_stt_batch();
+  void finalize_stt();
   void remember_withheld(std::span<const std::uint8_t> bytes);
   void replay_withheld();
   bool stt_should_hear() const;
@@ -242,6 +244,11 @@ class CallSession : public LineCall, public std::enable_shared_from_this<CallSes
   std::size_t vad_audio_samples_ = 0;  // pushed since the last reset
   std::deque<std::uint8_t> withheld_;  // recent caller audio kept from STT (STT format)
   std::size_t withheld_capacity_ = 0;
+  // Caller audio held for speech-to-text while nothing waits on it (see feed_stt).
+  std::vector<std::uint8_t> stt_batch_;
+  std::size_t stt_batch_capacity_ = 0;
+  bool stt_quiet_ = true;  // no speech since the last committed turn: latency does not count
+  bool stt_quiet_after_speech_ = false;  // committed while the VAD still heard the speech
   turn::TurnCommitFilter commit_filter_;
   TurnStamps user_stamps_;  // the user turn being heard
   std::optional<core::TimePoint> speech_started_at_;

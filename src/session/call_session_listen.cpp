@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
+#include <utility>
 
 #include "session/call_session.hpp"
 
@@ -95,11 +96,33 @@ bool CallSession::stt_should_hear() const {
   return barge_state_ == BargeState::pending;
 }
 
+// Speech-to-text gets each frame at once while the caller may be speaking or a transcript may
+// still be on its way (every millisecond there is response latency). Once a turn is committed
+// and the VAD has heard its speech end, until the VAD hears speech again or a transcript brings
+// words, nothing waits on it: the audio goes in 100 ms chunks, one message where there were five.
 void CallSession::feed_stt(std::span<const std::uint8_t> bytes) {
   if (!stt_ || bytes.empty()) return;
   const auto format = agent_.stt->input_format();
   cost_.add_stt_audio(bytes.size(), format.sample_rate, static_cast<int>(format.bytes_per_sample()));
+  if (stt_quiet_ && vad_ && !vad_->speaking()) {
+    stt_batch_.insert(stt_batch_.end(), bytes.begin(), bytes.end());
+    if (stt_batch_.size() >= stt_batch_capacity_) send_stt_batch();
+    return;
+  }
+  send_stt_batch();
   stt_->push_audio(bytes);
+}
+
+void CallSession::send_stt_batch() {
+  if (stt_batch_.empty()) return;
+  if (stt_) stt_->push_audio(stt_batch_);
+  stt_batch_.clear();
+}
+
+void CallSession::finalize_stt() {
+  if (!stt_) return;
+  send_stt_batch();
+  stt_->finalize();
 }
 
 void CallSession::remember_withheld(std::span<const std::uint8_t> bytes) {
@@ -141,6 +164,8 @@ void CallSession::on_vad_event(const turn::VadEvent& event) {
   const core::TimePoint onset = vad_onset(event);
   if (event.type == turn::VadEventType::speech_start) {
     speech_started_at_ = onset;
+    stt_quiet_ = false;
+    stt_quiet_after_speech_ = false;
     // The caller is speaking again: where this speech ends is not known yet.
     user_stamps_.user_speech_end.reset();
     if (!user_stamps_.stt_final && pending_partial_.empty()) {
@@ -177,6 +202,7 @@ void CallSession::on_vad_event(const turn::VadEvent& event) {
     user_stamps_.user_speech_end = onset;
   }
   speech_started_at_.reset();
+  if (std::exchange(stt_quiet_after_speech_, false)) stt_quiet_ = true;
   set_state(UserState::listening, std::nullopt);
   if (auto& fn = callbacks_.speech_edges.on_user_speech_ended) {
     const UserSpeechEnded payload{core::elapsed_ms(core::TimePoint{}, onset),
@@ -191,7 +217,7 @@ void CallSession::on_vad_event(const turn::VadEvent& event) {
                                                          : std::optional(pending_partial_)};
     run_user("on_user_speech_eos", [fn, payload] { fn(payload); });
   }
-  if (stt_ && stt_should_hear()) stt_->finalize();
+  if (stt_should_hear()) finalize_stt();
   if (!resumable_text_.empty() && agent_.barge_in.resume_after_false_interruption.count() > 0) {
     resume_timer_ = clock_.schedule_after(agent_.barge_in.resume_after_false_interruption, [this] {
       if (resumable_text_.empty() || reply_) return;
@@ -218,6 +244,9 @@ void CallSession::on_transcript(const Transcript& transcript) {
 
   const bool has_text = transcript.text.find_first_not_of(" \t\r\n") != std::string::npos;
   if (has_text) {
+    // Words are being heard, whether or not the VAD took them for speech: until they make a turn,
+    // every frame counts.
+    stt_quiet_ = false;
     resumable_text_.clear();
     resume_timer_.cancel();
     if (!user_stamps_.turn_start) user_stamps_.turn_start = now;
@@ -343,7 +372,7 @@ void CallSession::drop_pending_barge_in() {
   // from speech-to-text must not become one.
   if (held_finals_.empty() && stt_) {
     discard_next_final_ = true;
-    stt_->finalize();
+    finalize_stt();
   }
   held_finals_.clear();
   pending_partial_.clear();
@@ -363,6 +392,11 @@ void CallSession::commit_user_turn(std::string text, EosTrigger trigger) {
       if (!messages_.empty() && messages_.back().role == Role::user) messages_.pop_back();
       reply_.reset();
     }
+  }
+  if (vad_ && vad_->speaking()) {
+    stt_quiet_after_speech_ = true;
+  } else {
+    stt_quiet_ = true;
   }
   TurnStamps stamps = std::exchange(user_stamps_, {});
   if (!stamps.turn_start) stamps.turn_start = now;

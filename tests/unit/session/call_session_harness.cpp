@@ -58,7 +58,9 @@ class FakeSttStream final : public SttStream {
  public:
   explicit FakeSttStream(FakeStt& owner) : owner_(owner) {}
   void push_audio(std::span<const std::uint8_t> bytes) override {
-    if (!closed_) owner_.bytes_received += bytes.size();
+    if (closed_) return;
+    owner_.bytes_received += bytes.size();
+    owner_.pushes.emplace_back(owner_.clock_.now(), bytes.size());
   }
   void finalize() override {
     if (closed_) return;
@@ -92,6 +94,7 @@ void FakeStt::emit_partial(const std::string& text) {
 }
 
 void FakeStt::emit_final(const std::string& text) {
+  final_emitted_at = clock_.now();
   if (!closed && events_.on_transcript) events_.on_transcript(Transcript{text, true, true, 0.95, {}, {}});
 }
 

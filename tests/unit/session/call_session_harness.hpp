@@ -88,6 +88,8 @@ class FakeStt final : public SttProvider {
   }
 
   std::size_t bytes_received = 0;
+  std::vector<std::pair<core::TimePoint, std::size_t>> pushes;  // when, how many bytes
+  core::TimePoint final_emitted_at{};
   int finalize_calls = 0;
   int opened = 0;
   bool closed = false;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "audio/format_converter.hpp"
 #include "call_session_harness.hpp"
 #include "core/error.hpp"
 
@@ -209,6 +210,95 @@ TEST_F(CallSessionTurnTest, ACarrierThatStopsConfirmingHoldsTheAudioAfterFourMar
   EXPECT_EQ(h.carrier->marks_sent.size(), 5U);
   h.advance(100ms);
   EXPECT_EQ(h.carrier->frames.size(), 25U);
+}
+
+// Speech-to-text hears each 20 ms frame (about 640 bytes of 16 kHz PCM, as the resampler
+// delivers them) from the caller's first word until the turn is committed and the VAD has heard
+// the speech end; from then until the caller speaks again it gets 100 ms chunks (3200 bytes or
+// just over), one message instead of five.
+TEST_F(CallSessionTurnTest, SpeechToTextGetsFramesWhileLatencyCountsAndChunksInBetween) {
+  constexpr std::size_t kFrameMost = 1000;
+  constexpr std::size_t kChunk = 3200;
+  h.llm->script_text("We are open from nine to five.", 200ms);
+  h.stt->script_final("What are your opening hours?", 150ms);
+  h.start();
+  h.caller(400ms, false);
+  const auto speech_at = h.now();
+  h.caller(600ms, true);
+  h.caller(1000ms, false);
+  h.until_agent_quiet();
+  ASSERT_EQ(h.session->metrics().turns().size(), 1U);
+  h.caller(400ms, false);
+  const auto second_speech_at = h.now();
+  h.caller(300ms, true);
+
+  const auto& pushes = h.stt->pushes;
+  const auto sizes_between = [&pushes](core::TimePoint from, core::TimePoint to) {
+    std::vector<std::size_t> sizes;
+    for (const auto& [at, size] : pushes) {
+      if (at > from && at <= to) sizes.push_back(size);
+    }
+    return sizes;
+  };
+  const auto all_chunks = [](const std::vector<std::size_t>& sizes) {
+    return std::all_of(sizes.begin(), sizes.end(),
+                       [](std::size_t size) { return size >= kChunk && size < kChunk + kFrameMost; });
+  };
+  // Before anyone spoke: chunks.
+  const auto before = sizes_between(core::TimePoint{}, speech_at);
+  EXPECT_GE(before.size(), 3U);
+  EXPECT_TRUE(all_chunks(before)) << ::testing::PrintToString(before);
+  // From the caller's speech to the final: frames, after at most one push at the VAD's onset
+  // carrying what was held since the last chunk.
+  const auto listening = sizes_between(speech_at, h.stt->final_emitted_at);
+  ASSERT_GT(listening.size(), 50U);
+  EXPECT_TRUE(std::all_of(listening.begin() + 2, listening.end(),
+                          [](std::size_t size) { return size <= kFrameMost; }))
+      << ::testing::PrintToString(listening);
+  // After the committed turn (the agent's own audio is withheld): chunks again.
+  const auto after = sizes_between(h.stt->final_emitted_at, second_speech_at);
+  ASSERT_GE(after.size(), 3U);
+  EXPECT_TRUE(all_chunks(after)) << ::testing::PrintToString(after);
+  // The caller speaks again: frames from the VAD's onset.
+  const auto again = sizes_between(second_speech_at, h.now());
+  ASSERT_GE(again.size(), 5U);
+  EXPECT_LE(again.back(), kFrameMost);
+  EXPECT_LE(again[again.size() - 2], kFrameMost);
+}
+
+// Words the VAD did not take for speech (too quiet, or not speech-like to it) still count: once
+// a transcript brings words, every frame goes at once, and what was held goes first.
+TEST_F(CallSessionTurnTest, WordsTheVadMissedStopTheChunking) {
+  h.start();
+  h.caller(400ms, false);
+  const std::size_t chunked = h.stt->pushes.size();
+  ASSERT_GE(chunked, 3U);
+  for (const auto& [at, size] : h.stt->pushes) EXPECT_GE(size, 3200U);
+  h.stt->emit_partial("a table");
+  h.settle();
+  h.caller(60ms, false);
+  ASSERT_GE(h.stt->pushes.size(), chunked + 3U);
+  for (std::size_t i = h.stt->pushes.size() - 3; i < h.stt->pushes.size(); ++i) {
+    EXPECT_LT(h.stt->pushes[i].second, 1000U);
+  }
+  // Nothing is held any more: speech-to-text has every byte of the 23 frames.
+  audio::FormatConverter line_to_stt(h.carrier->audio_format(), h.stt->input_format());
+  std::size_t fed = 0;
+  for (int frame = 0; frame < 23; ++frame) fed += line_to_stt.convert(caller_frame(false)).size();
+  EXPECT_EQ(h.stt->bytes_received, fed);
+}
+
+TEST_F(CallSessionTurnTest, AudioHeldForSpeechToTextIsSentWhenTheCallEnds) {
+  h.start();
+  h.caller(1020ms, false);
+  audio::FormatConverter line_to_stt(h.carrier->audio_format(), h.stt->input_format());
+  std::size_t fed = 0;
+  for (int frame = 0; frame < 51; ++frame) fed += line_to_stt.convert(caller_frame(false)).size();
+  EXPECT_LT(h.stt->bytes_received, fed);  // the last part of a chunk is still held
+  h.session->end("test");
+  h.settle();
+  EXPECT_EQ(h.stt->bytes_received, fed);
+  EXPECT_TRUE(h.stt->closed);
 }
 
 TEST(CallSessionPacingTest, WithoutMarksAudioIsPacedByPlayoutTime) {
