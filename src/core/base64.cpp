@@ -13,11 +13,17 @@ bool is_base64_char(char c) {
 }  // namespace
 
 std::string encode_base64(std::span<const std::uint8_t> bytes) {
-  std::string text(4 * ((bytes.size() + 2) / 3), '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()), bytes.data(),
-                                      static_cast<int>(bytes.size()));
-  text.resize(static_cast<std::size_t>(written));
+  std::string text;
+  append_base64(text, bytes);
   return text;
+}
+
+void append_base64(std::string& out, std::span<const std::uint8_t> bytes) {
+  const std::size_t start = out.size();
+  out.resize(start + 4 * ((bytes.size() + 2) / 3));
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data() + start), bytes.data(),
+                                      static_cast<int>(bytes.size()));
+  out.resize(start + static_cast<std::size_t>(written));
 }
 
 // EVP_DecodeBlock alone skips whitespace, accepts '=' mid-text and returns padding as zero

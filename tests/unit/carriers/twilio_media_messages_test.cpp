@@ -168,6 +168,9 @@ TEST(TwilioMediaMessages, SerializesMediaExactly) {
             R"({"event":"media","streamSid":")" + kStreamSid + R"(","media":{"payload":"/38A"}})");
   EXPECT_EQ(media_json(kStreamSid, {}),
             R"({"event":"media","streamSid":")" + kStreamSid + R"(","media":{"payload":""}})");
+  // A stream id that needs escaping (never one of Twilio's) still makes valid JSON.
+  EXPECT_EQ(media_json("MZ\"1\\\n", mulaw),
+            R"({"event":"media","streamSid":"MZ\"1\\\n","media":{"payload":"/38A"}})");
 }
 
 TEST(TwilioMediaMessages, SerializesMarkAndClearExactly) {
