@@ -18,6 +18,7 @@
 #include <string>
 
 #include "audio/mulaw.hpp"
+#include "audio/wav.hpp"
 #include "carriers/twilio/media_messages.hpp"
 #include "core/base64.hpp"
 #include "core/manual_clock.hpp"
@@ -186,11 +187,32 @@ std::vector<std::uint8_t> tone_frame(int index) {
   return frame;
 }
 
-// Twilio's inbound media messages for 50 frames of speech, as they arrive.
-std::vector<std::string> inbound_messages() {
+// What the caller sends: speech (a recorded clip, looped; the VAD hears speech, so every frame
+// goes on to speech-to-text at once) or digital silence (the VAD settles and stops inferring,
+// and speech-to-text gets 100 ms chunks).
+enum class CallerAudio : std::int64_t { speech = 0, silence = 1 };
+
+std::vector<std::vector<std::uint8_t>> caller_frames(CallerAudio kind) {
+  constexpr std::size_t kFrame = 160;
+  if (kind == CallerAudio::silence) return {std::vector<std::uint8_t>(kFrame, 0xFF)};
+  const auto samples = audio::read_wav_file(PATTER_BENCH_SPEECH_WAV).samples();
+  std::vector<std::vector<std::uint8_t>> frames;
+  for (std::size_t start = 0; start + kFrame <= samples.size(); start += kFrame) {
+    std::vector<std::uint8_t> frame(kFrame);
+    for (std::size_t i = 0; i < kFrame; ++i) frame[i] = audio::mulaw_encode(samples[start + i]);
+    frames.push_back(std::move(frame));
+  }
+  return frames;
+}
+
+const char* label(CallerAudio kind) { return kind == CallerAudio::speech ? "caller speaking" : "digital silence"; }
+
+// Twilio's inbound media messages for the caller's frames, as they arrive.
+std::vector<std::string> inbound_messages(CallerAudio kind) {
   std::vector<std::string> messages;
-  for (int i = 0; i < 50; ++i) {
-    const auto frame = tone_frame(i);
+  const auto frames = caller_frames(kind);
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const auto& frame = frames[i];
     messages.push_back(R"({"event":"media","sequenceNumber":")" + std::to_string(i + 3) +
                        R"(","media":{"track":"inbound","chunk":")" + std::to_string(i + 1) +
                        R"(","timestamp":")" + std::to_string(i * 20) + R"(","payload":")" +
@@ -207,7 +229,7 @@ bool need_silero(benchmark::State& state) {
 
 // In, stage 1: JSON and base64 of one Twilio media message.
 void BM_InParse(benchmark::State& state) {
-  const auto messages = inbound_messages();
+  const auto messages = inbound_messages(CallerAudio::speech);
   std::size_t next = 0;
   for (auto _ : state) {
     auto parsed = twilio::parse_media_message(messages[next]);
@@ -220,9 +242,9 @@ BENCHMARK(BM_InParse);
 // In, stage 2: the call's part: μ-law decode, Silero VAD, barge-in logic, STT hand-off.
 void BM_InSession(benchmark::State& state) {
   if (!need_silero(state)) return;
+  const auto kind = static_cast<CallerAudio>(state.range(0));
   Call call(nullptr, {});
-  std::vector<std::vector<std::uint8_t>> frames;
-  for (int i = 0; i < 50; ++i) frames.push_back(tone_frame(i));
+  const auto frames = caller_frames(kind);
   std::size_t next = 0;
   for (auto _ : state) {
     call.session->on_caller_audio(frames[next]);
@@ -230,15 +252,17 @@ void BM_InSession(benchmark::State& state) {
     call.clock.advance(20ms);
     call.executor->run_pending();
   }
+  state.SetLabel(label(kind));
 }
-BENCHMARK(BM_InSession);
+BENCHMARK(BM_InSession)->Arg(0)->Arg(1);
 
 // In, whole: message parsed, handed to the call, audio written to the STT socket.
 void BM_InFrame(benchmark::State& state) {
   if (!need_silero(state)) return;
+  const auto kind = static_cast<CallerAudio>(state.range(0));
   LoopbackPair socket;
   Call call(&socket, {});
-  const auto messages = inbound_messages();
+  const auto messages = inbound_messages(kind);
   std::size_t next = 0;
   for (auto _ : state) {
     auto parsed = twilio::parse_media_message(messages[next]);
@@ -247,8 +271,9 @@ void BM_InFrame(benchmark::State& state) {
     call.clock.advance(20ms);
     call.executor->run_pending();
   }
+  state.SetLabel(label(kind));
 }
-BENCHMARK(BM_InFrame);
+BENCHMARK(BM_InFrame)->Arg(0)->Arg(1);
 
 // Out, stage 1: one Twilio media message (base64 and JSON).
 void BM_OutMessage(benchmark::State& state) {

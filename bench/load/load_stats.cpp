@@ -6,7 +6,7 @@ void LoadStats::frame(const FrameTiming& timing, Clock::time_point arrival) {
   if (!in_window(arrival)) return;
   frames_.fetch_add(1, std::memory_order_relaxed);
   if (timing.late) late_frames_.fetch_add(1, std::memory_order_relaxed);
-  pacing_delay_.record(timing.delay);
+  if (timing.paced) pacing_delay_.record(timing.delay);
 }
 
 void LoadStats::response(Clock::duration latency, Clock::time_point at) {

@@ -40,6 +40,9 @@ int main(int argc, char** argv) {
   app.add_flag("--verify", options.verify_transcripts, "Check every stored transcript against what was said");
   app.add_option("--llm-ttft-ms", options.llm_ttft, "Fake LLM time to first token (default 250)");
   app.add_option("--tts-first-byte-ms", options.tts_first_byte, "Fake TTS time to first audio (default 150)");
+  app.add_option("--tts-chunk-interval-ms", options.tts_chunk_interval,
+                 "Fake TTS: one 40 ms chunk of audio every this many ms (default 5: eight times real time)")
+      ->check(CLI::Range(1, 40));
   app.add_option("--stt-latency-ms", options.stt_latency, "Fake Deepgram delay per message (default 30)");
   app.add_option("--json", json_path, "Write the reports as JSON to this file (- for standard output)");
   CLI11_PARSE(app, argc, argv);

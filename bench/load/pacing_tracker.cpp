@@ -25,6 +25,7 @@ FrameTiming PacingTracker::on_frame(std::size_t samples, Clock::time_point arriv
     timing.late = arrival > play_end_;
   }
   const Clock::duration end = duration_of(samples_ + samples);
+  timing.paced = end > lead_;
   const Clock::time_point ideal = start_ + std::max(Clock::duration::zero(), end - lead_);
   timing.delay = std::max(Clock::duration::zero(), arrival - ideal);
   play_end_ = std::max(play_end_, arrival) + duration_of(samples);

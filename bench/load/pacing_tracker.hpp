@@ -15,6 +15,9 @@ struct FrameTiming {
   // lead before its end.
   Clock::duration delay{};
   bool late = false;  // it arrived after the caller's playout had run dry (an audible gap)
+  // Released by the server's playout clock rather than in the opening burst. The burst goes out
+  // as fast as the TTS provider delivers it, so its delay is the provider's, not the pacing's.
+  bool paced = false;
 };
 
 // The caller's view of one stretch of agent speech (a greeting or a reply), anchored at its

@@ -17,12 +17,32 @@ TEST(PacingTracker, LeadBurstThenRealTimeIsNeitherDelayedNorLate) {
     const auto timing = tracker.on_frame(kFrame, start);
     EXPECT_EQ(timing.delay, Clock::duration::zero());
     EXPECT_FALSE(timing.late);
+    EXPECT_FALSE(timing.paced);
   }
   for (int i = 1; i <= 20; ++i) {
     const auto timing = tracker.on_frame(kFrame, start + i * 20ms);
     EXPECT_EQ(timing.delay, Clock::duration::zero()) << i;
     EXPECT_FALSE(timing.late) << i;
+    EXPECT_TRUE(timing.paced) << i;
   }
+}
+
+// A TTS provider that delivers the opening 120 ms in 40 ms pieces 10 ms apart delays the burst's
+// last frames; that is the provider's delay, and the frames the clock releases after it are on time.
+TEST(PacingTracker, ABurstDeliveredInPiecesIsNotPacingDelay) {
+  PacingTracker tracker(120ms);
+  const auto start = Clock::now();
+  for (int i = 0; i < 6; ++i) {
+    const auto timing = tracker.on_frame(kFrame, start + (i / 2) * 10ms);
+    EXPECT_FALSE(timing.paced) << i;
+    EXPECT_FALSE(timing.late) << i;
+  }
+  const auto first_paced = tracker.on_frame(kFrame, start + 20ms);
+  EXPECT_TRUE(first_paced.paced);
+  EXPECT_EQ(first_paced.delay, Clock::duration::zero());
+  const auto behind = tracker.on_frame(kFrame, start + 60ms);
+  EXPECT_TRUE(behind.paced);
+  EXPECT_EQ(behind.delay, 20ms);
 }
 
 TEST(PacingTracker, AFrameBehindItsReleaseTimeCountsAsDelayUntilThePlayoutRunsDry) {
