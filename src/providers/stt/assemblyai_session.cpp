@@ -106,7 +106,7 @@ class Session final : public ReplayingSttSocket {
   }
 
   void send_replay() override { send_ready(false); }
-  void send_live(const std::string& /*bytes*/) override { send_ready(false); }
+  void send_live(std::string /*bytes*/) override { send_ready(false); }
 
   void after_replay() override {
     if (take_deferred_finalize()) force_endpoint();

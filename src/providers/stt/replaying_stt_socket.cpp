@@ -33,8 +33,9 @@ class ReplayingSttStream final : public SttStream {
   void push_audio(std::span<const std::uint8_t> bytes) override {
     if (!socket_ || bytes.empty() || socket_->delivery()->stopped()) return;
     std::string copy(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-    asio::dispatch(socket_->loop(),
-                   [socket = socket_, copy = std::move(copy)] { socket->on_audio(copy); });
+    asio::dispatch(socket_->loop(), [socket = socket_, copy = std::move(copy)]() mutable {
+      socket->on_audio(std::move(copy));
+    });
   }
 
   void finalize() override {
@@ -69,7 +70,7 @@ std::unique_ptr<SttStream> ReplayingSttSocket::start(std::shared_ptr<ReplayingSt
   return std::make_unique<ReplayingSttStream>(std::move(socket));
 }
 
-void ReplayingSttSocket::on_audio(const std::string& bytes) {
+void ReplayingSttSocket::on_audio(std::string bytes) {
   if (closing_ || failed_ || bytes.empty()) return;
   const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
   const auto dropped = ring_.append({data, bytes.size()});
@@ -79,7 +80,7 @@ void ReplayingSttSocket::on_audio(const std::string& bytes) {
                  setup_.provider, call_id(), setup_.replay_window.count());
   }
   if (socket_) {
-    send_live(bytes);
+    send_live(std::move(bytes));
   } else if (std::exchange(waiting_, false)) {
     connect();
   }
@@ -110,8 +111,8 @@ void ReplayingSttSocket::send_replay() {
   sent_until_ = ring_.end_offset();
 }
 
-void ReplayingSttSocket::send_live(const std::string& bytes) {
-  transmit(bytes);
+void ReplayingSttSocket::send_live(std::string bytes) {
+  transmit(std::move(bytes));
   sent_until_ = ring_.end_offset();
 }
 

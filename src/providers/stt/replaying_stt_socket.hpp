@@ -97,7 +97,7 @@ class ReplayingSttSocket : public std::enable_shared_from_this<ReplayingSttSocke
   [[nodiscard]] const std::shared_ptr<SttDelivery>& delivery() const { return delivery_; }
 
   // The stream's push_audio(), finalize() and close(), on the loop.
-  void on_audio(const std::string& bytes);
+  void on_audio(std::string bytes);
   void on_finalize();
   void shut_down();
 
@@ -126,7 +126,7 @@ class ReplayingSttSocket : public std::enable_shared_from_this<ReplayingSttSocke
   // Sends the ring's audio past sent_until() to a new socket: in 200 ms pieces by default.
   virtual void send_replay();
   // Sends audio pushed while a socket is open: as it came by default.
-  virtual void send_live(const std::string& bytes);
+  virtual void send_live(std::string bytes);
   // Puts audio on the wire: a binary message by default.
   virtual void write_audio(net::WebSocket& socket, std::string bytes);
   // shut_down() of a stream: by default the socket is closed politely and dropped.
