@@ -14,6 +14,8 @@
 #include <stdexcept>
 #include <variant>
 
+#include "fakes/fake_stream_records.hpp"
+
 namespace patter::fakes {
 
 namespace asio = boost::asio;
@@ -23,25 +25,7 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 
 namespace detail {
 
-struct FakeAssemblyAiState {
-  mutable std::mutex mutex;
-  mutable std::condition_variable changed;
-  std::vector<FakeAssemblyAiStream> streams;
-
-  std::size_t add(FakeAssemblyAiStream stream) {
-    const std::lock_guard lock(mutex);
-    streams.push_back(std::move(stream));
-    changed.notify_all();
-    return streams.size() - 1;
-  }
-
-  template <typename Fn>
-  void update(std::size_t index, Fn fn) {
-    const std::lock_guard lock(mutex);
-    fn(streams[index]);
-    changed.notify_all();
-  }
-};
+struct FakeAssemblyAiState : FakeStreamRecords<FakeAssemblyAiStream> {};
 
 }  // namespace detail
 
@@ -553,15 +537,13 @@ std::string FakeAssemblyAi::url() const {
 }
 
 std::vector<FakeAssemblyAiStream> FakeAssemblyAi::streams() const {
-  const std::lock_guard lock(state_->mutex);
-  return state_->streams;
+  return state_->snapshot();
 }
 
 bool FakeAssemblyAi::wait_for(
     const std::function<bool(const std::vector<FakeAssemblyAiStream>&)>& done,
     milliseconds timeout) const {
-  std::unique_lock lock(state_->mutex);
-  return state_->changed.wait_for(lock, timeout, [&] { return done(state_->streams); });
+  return state_->wait_for(done, timeout);
 }
 
 std::string FakeAssemblyAi::speech(const std::vector<std::string>& words, milliseconds word,

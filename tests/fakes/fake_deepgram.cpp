@@ -14,6 +14,8 @@
 #include <stdexcept>
 #include <variant>
 
+#include "fakes/fake_stream_records.hpp"
+
 namespace patter::fakes {
 
 namespace asio = boost::asio;
@@ -23,25 +25,7 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 
 namespace detail {
 
-struct FakeDeepgramState {
-  mutable std::mutex mutex;
-  mutable std::condition_variable changed;
-  std::vector<FakeDeepgramStream> streams;
-
-  std::size_t add(FakeDeepgramStream stream) {
-    const std::lock_guard lock(mutex);
-    streams.push_back(std::move(stream));
-    changed.notify_all();
-    return streams.size() - 1;
-  }
-
-  template <typename Fn>
-  void update(std::size_t index, Fn fn) {
-    const std::lock_guard lock(mutex);
-    fn(streams[index]);
-    changed.notify_all();
-  }
-};
+struct FakeDeepgramState : FakeStreamRecords<FakeDeepgramStream> {};
 
 }  // namespace detail
 
@@ -557,14 +541,12 @@ std::string FakeDeepgram::url() const {
 }
 
 std::vector<FakeDeepgramStream> FakeDeepgram::streams() const {
-  const std::lock_guard lock(state_->mutex);
-  return state_->streams;
+  return state_->snapshot();
 }
 
 bool FakeDeepgram::wait_for(const std::function<bool(const std::vector<FakeDeepgramStream>&)>& done,
                             milliseconds timeout) const {
-  std::unique_lock lock(state_->mutex);
-  return state_->changed.wait_for(lock, timeout, [&] { return done(state_->streams); });
+  return state_->wait_for(done, timeout);
 }
 
 std::string FakeDeepgram::speech(const std::vector<std::string>& words, milliseconds word,

@@ -17,6 +17,7 @@
 #include "audio/mulaw.hpp"
 #include "core/base64.hpp"
 #include "fakes/fake_openai_realtime_shapes.hpp"
+#include "fakes/fake_stream_records.hpp"
 
 namespace patter::fakes {
 
@@ -27,25 +28,7 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 
 namespace detail {
 
-struct FakeOpenAiRealtimeState {
-  mutable std::mutex mutex;
-  mutable std::condition_variable changed;
-  std::vector<FakeRealtimeConnection> connections;
-
-  std::size_t add(FakeRealtimeConnection connection) {
-    const std::lock_guard lock(mutex);
-    connections.push_back(std::move(connection));
-    changed.notify_all();
-    return connections.size() - 1;
-  }
-
-  template <typename Fn>
-  void update(std::size_t index, Fn fn) {
-    const std::lock_guard lock(mutex);
-    fn(connections[index]);
-    changed.notify_all();
-  }
-};
+struct FakeOpenAiRealtimeState : FakeStreamRecords<FakeRealtimeConnection> {};
 
 }  // namespace detail
 
@@ -791,15 +774,13 @@ std::string FakeOpenAiRealtime::url() const {
 }
 
 std::vector<FakeRealtimeConnection> FakeOpenAiRealtime::connections() const {
-  const std::lock_guard lock(state_->mutex);
-  return state_->connections;
+  return state_->snapshot();
 }
 
 bool FakeOpenAiRealtime::wait_for(
     const std::function<bool(const std::vector<FakeRealtimeConnection>&)>& done,
     milliseconds timeout) const {
-  std::unique_lock lock(state_->mutex);
-  return state_->changed.wait_for(lock, timeout, [&] { return done(state_->connections); });
+  return state_->wait_for(done, timeout);
 }
 
 std::string FakeOpenAiRealtime::speech(milliseconds length) {
