@@ -1,27 +1,14 @@
 #pragma once
 
-#include <atomic>
-#include <boost/asio/any_io_executor.hpp>
-#include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 
 #include <patter/providers.hpp>
 
-#include "core/clock.hpp"
-#include "net/call_loops.hpp"
 #include "providers/stt/assemblyai_config.hpp"
-#include "providers/stt/deepgram_stt.hpp"
-
-namespace patter::net {
-class TlsClientContext;
-class WsClient;
-}  // namespace patter::net
+#include "providers/stt/stt_sockets.hpp"
 
 namespace patter::providers {
-
-class ParkedSockets;
 
 // AssemblyAI Universal Streaming v3 speech-to-text (/v3/ws over a WebSocket), fed the
 // carrier's μ-law 8 kHz bytes as they are (pcm_mulaw). Streams: see assemblyai_session.hpp.
@@ -61,15 +48,10 @@ class AssemblyAiStt final : public SttProvider {
   [[nodiscard]] std::size_t parked_sockets() const;
 
  private:
-  [[nodiscard]] std::string parked_key(const StreamContext& context) const;
+  [[nodiscard]] static std::string parked_key(const StreamContext& context);
 
   std::shared_ptr<const AssemblyAiConfig> config_;
-  LoopClockFactory clock_;
-  std::shared_ptr<net::TlsClientContext> tls_;
-  std::shared_ptr<net::WsClient> client_;
-  std::shared_ptr<std::atomic<std::uint64_t>> sent_bytes_;
-  net::CallLoops loops_{"assemblyai"};
-  std::shared_ptr<ParkedSockets> parked_;  // released before loops_ stops its loop
+  std::unique_ptr<SttSockets> sockets_;
 };
 
 }  // namespace patter::providers

@@ -1,20 +1,12 @@
 #include "providers/stt/cartesia_stt.hpp"
 
-#include <spdlog/spdlog.h>
-
-#include <boost/asio/co_spawn.hpp>
 #include <utility>
 
 #include "core/log.hpp"
-#include "net/asio_clock.hpp"
-#include "net/tls_client_context.hpp"
-#include "net/ws_client.hpp"
 #include "providers/stt/cartesia_stt_session.hpp"
 #include "providers/stt/parked_sockets.hpp"
 
 namespace patter::providers {
-
-namespace asio = boost::asio;
 
 namespace {
 
@@ -39,65 +31,43 @@ net::WsConnectRequest connect_request(const CartesiaSttConfig& config,
 
 }  // namespace
 
-CartesiaStt::CartesiaStt(CartesiaSttConfig config, LoopClockFactory clock)
-    : clock_(std::move(clock)), sent_bytes_(std::make_shared<std::atomic<std::uint64_t>>(0)) {
+CartesiaStt::CartesiaStt(CartesiaSttConfig config, LoopClockFactory clock) {
   validate(config);
   core::register_secret(config.api_key);
-  if (!clock_) {
-    clock_ = [](const asio::any_io_executor& loop) {
-      return std::make_shared<net::AsioClock>(loop);
-    };
-  }
-  net::TlsClientOptions tls;
-  tls.extra_ca_pem = config.extra_ca_pem;
-  client_ =
-      std::make_shared<net::WsClient>(std::make_shared<net::TlsClientContext>(std::move(tls)));
   // WebSocket pings hold a parked socket (it expires before Cartesia's idle limit); Cartesia
   // has no keep-alive or close message of its own.
-  parked_ = std::make_shared<ParkedSockets>(config.parked_lifetime, config.parked_lifetime,
-                                            ParkedSocketMessages{"", ""});
+  sockets_ = std::make_unique<SttSockets>(
+      "cartesia_stt", std::move(clock), config.extra_ca_pem,
+      std::make_shared<ParkedSockets>(config.parked_lifetime, config.parked_lifetime,
+                                      ParkedSocketMessages{"", ""}));
   config_ = std::make_shared<const CartesiaSttConfig>(std::move(config));
 }
 
 CartesiaStt::~CartesiaStt() = default;
 
-std::string CartesiaStt::parked_key(const StreamContext& context) const {
+std::string CartesiaStt::parked_key(const StreamContext& context) {
   return context.call_id + "\n" + context.language;
 }
 
 std::unique_ptr<SttStream> CartesiaStt::open(const StreamContext& context, SttEvents events) {
-  CartesiaSttSessionSetup setup;
-  setup.loop = loops_.route(context).loop;
-  setup.config = config_;
-  setup.client = client_;
-  setup.clock = clock_(setup.loop);
-  setup.parked = parked_;
-  setup.parked_key = parked_key(context);
-  setup.request = connect_request(*config_, context.language);
-  setup.call_id = context.call_id;
-  setup.sent_bytes = sent_bytes_;
-  return start_cartesia_stt_session(std::move(setup), std::move(events));
+  return start_cartesia_stt_session(
+      {sockets_->connection(context, parked_key(context), connect_request(*config_, context.language)),
+       config_},
+      std::move(events));
 }
 
 void CartesiaStt::warmup(const StreamContext& context) {
   if (!context.executor) return;
-  const auto loop = loops_.route(context).loop;
-  asio::co_spawn(loop,
-                 open_and_park(client_, connect_request(*config_, context.language), parked_,
-                               parked_key(context), clock_(loop), &close_cartesia_stt_socket),
-                 [](const std::exception_ptr& error) {
-                   log_warmup_failure("cartesia_stt", error);
-                 });
+  sockets_->open_and_park(context, parked_key(context), connect_request(*config_, context.language),
+                          &close_cartesia_stt_socket);
 }
 
 double CartesiaStt::billed_audio_seconds() const {
-  const auto format = config_->input_format;
-  return static_cast<double>(sent_bytes_->load()) /
-         (static_cast<double>(format.sample_rate) * static_cast<double>(format.bytes_per_sample()));
+  return sockets_->sent_seconds(config_->input_format);
 }
 
 std::size_t CartesiaStt::parked_sockets() const {
-  return parked_->size();
+  return sockets_->parked_sockets();
 }
 
 }  // namespace patter::providers

@@ -1,23 +1,14 @@
 #pragma once
 
-#include <atomic>
-#include <cstdint>
 #include <memory>
 #include <string>
 
 #include <patter/providers.hpp>
 
-#include "net/call_loops.hpp"
 #include "providers/stt/cartesia_stt_config.hpp"
-#include "providers/stt/deepgram_stt.hpp"
-
-namespace patter::net {
-class WsClient;
-}  // namespace patter::net
+#include "providers/stt/stt_sockets.hpp"
 
 namespace patter::providers {
-
-class ParkedSockets;
 
 // Cartesia speech-to-text (ink-whisper over wss://api.cartesia.ai/stt/websocket), fed 16 kHz
 // PCM16 unless configured otherwise. Streams: see cartesia_stt_session.hpp.
@@ -55,14 +46,10 @@ class CartesiaStt final : public SttProvider {
   [[nodiscard]] std::size_t parked_sockets() const;
 
  private:
-  [[nodiscard]] std::string parked_key(const StreamContext& context) const;
+  [[nodiscard]] static std::string parked_key(const StreamContext& context);
 
   std::shared_ptr<const CartesiaSttConfig> config_;
-  LoopClockFactory clock_;
-  std::shared_ptr<net::WsClient> client_;
-  std::shared_ptr<std::atomic<std::uint64_t>> sent_bytes_;
-  net::CallLoops loops_{"cartesia_stt"};
-  std::shared_ptr<ParkedSockets> parked_;  // released before loops_ stops its loop
+  std::unique_ptr<SttSockets> sockets_;
 };
 
 }  // namespace patter::providers

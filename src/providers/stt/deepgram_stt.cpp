@@ -1,21 +1,12 @@
 #include "providers/stt/deepgram_stt.hpp"
 
-#include <spdlog/spdlog.h>
-
-#include <boost/asio/co_spawn.hpp>
-#include <stdexcept>
 #include <utility>
 
 #include "core/log.hpp"
-#include "net/asio_clock.hpp"
-#include "net/tls_client_context.hpp"
-#include "net/ws_client.hpp"
 #include "providers/stt/deepgram_session.hpp"
 #include "providers/stt/parked_sockets.hpp"
 
 namespace patter::providers {
-
-namespace asio = boost::asio;
 
 namespace {
 
@@ -37,60 +28,40 @@ net::WsConnectRequest connect_request(const DeepgramConfig& config, const std::s
 
 }  // namespace
 
-DeepgramStt::DeepgramStt(DeepgramConfig config, LoopClockFactory clock)
-    : clock_(std::move(clock)), sent_bytes_(std::make_shared<std::atomic<std::uint64_t>>(0)) {
+DeepgramStt::DeepgramStt(DeepgramConfig config, LoopClockFactory clock) {
   validate(config);
   core::register_secret(config.api_key);
-  if (!clock_) {
-    clock_ = [](const asio::any_io_executor& loop) {
-      return std::make_shared<net::AsioClock>(loop);
-    };
-  }
-  net::TlsClientOptions tls;
-  tls.extra_ca_pem = config.extra_ca_pem;
-  client_ =
-      std::make_shared<net::WsClient>(std::make_shared<net::TlsClientContext>(std::move(tls)));
-  parked_ = std::make_shared<ParkedSockets>(config.parked_lifetime, config.keepalive_interval);
+  sockets_ = std::make_unique<SttSockets>(
+      "deepgram", std::move(clock), config.extra_ca_pem,
+      std::make_shared<ParkedSockets>(config.parked_lifetime, config.keepalive_interval));
   config_ = std::make_shared<const DeepgramConfig>(std::move(config));
 }
 
 DeepgramStt::~DeepgramStt() = default;
 
-std::string DeepgramStt::parked_key(const StreamContext& context) const {
+std::string DeepgramStt::parked_key(const StreamContext& context) {
   return context.call_id + "\n" + context.language;
 }
 
 std::unique_ptr<SttStream> DeepgramStt::open(const StreamContext& context, SttEvents events) {
-  DeepgramSessionSetup setup;
-  setup.loop = loops_.route(context).loop;
-  setup.config = config_;
-  setup.client = client_;
-  setup.clock = clock_(setup.loop);
-  setup.parked = parked_;
-  setup.parked_key = parked_key(context);
-  setup.request = connect_request(*config_, context.language);
-  setup.call_id = context.call_id;
-  setup.sent_bytes = sent_bytes_;
-  return start_deepgram_session(std::move(setup), std::move(events));
+  return start_deepgram_session(
+      {sockets_->connection(context, parked_key(context), connect_request(*config_, context.language)),
+       config_},
+      std::move(events));
 }
 
 void DeepgramStt::warmup(const StreamContext& context) {
   if (!context.executor) return;
-  const auto loop = loops_.route(context).loop;
-  asio::co_spawn(loop,
-                 open_and_park(client_, connect_request(*config_, context.language), parked_,
-                               parked_key(context), clock_(loop), &close_deepgram_socket),
-                 [](const std::exception_ptr& error) { log_warmup_failure("deepgram", error); });
+  sockets_->open_and_park(context, parked_key(context), connect_request(*config_, context.language),
+                          &close_deepgram_socket);
 }
 
 double DeepgramStt::billed_audio_seconds() const {
-  const auto format = config_->input_format;
-  return static_cast<double>(sent_bytes_->load()) /
-         (static_cast<double>(format.sample_rate) * static_cast<double>(format.bytes_per_sample()));
+  return sockets_->sent_seconds(config_->input_format);
 }
 
 std::size_t DeepgramStt::parked_sockets() const {
-  return parked_->size();
+  return sockets_->parked_sockets();
 }
 
 }  // namespace patter::providers

@@ -1,29 +1,14 @@
 #pragma once
 
-#include <atomic>
-#include <boost/asio/any_io_executor.hpp>
-#include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 
 #include <patter/providers.hpp>
 
-#include "core/clock.hpp"
-#include "net/call_loops.hpp"
 #include "providers/stt/deepgram_config.hpp"
-
-namespace patter::net {
-class WsClient;
-}  // namespace patter::net
+#include "providers/stt/stt_sockets.hpp"
 
 namespace patter::providers {
-
-class ParkedSockets;
-
-// The clock a stream on `loop` uses for KeepAlive and reconnect delays.
-using LoopClockFactory =
-    std::function<std::shared_ptr<core::Clock>(const boost::asio::any_io_executor& loop)>;
 
 // Deepgram live speech-to-text (/v1/listen over a WebSocket), fed the carrier's μ-law 8 kHz
 // bytes as they are. Streams: see deepgram_session.hpp.
@@ -61,14 +46,10 @@ class DeepgramStt final : public SttProvider {
   [[nodiscard]] std::size_t parked_sockets() const;
 
  private:
-  [[nodiscard]] std::string parked_key(const StreamContext& context) const;
+  [[nodiscard]] static std::string parked_key(const StreamContext& context);
 
   std::shared_ptr<const DeepgramConfig> config_;
-  LoopClockFactory clock_;
-  std::shared_ptr<net::WsClient> client_;
-  std::shared_ptr<std::atomic<std::uint64_t>> sent_bytes_;
-  net::CallLoops loops_{"deepgram"};
-  std::shared_ptr<ParkedSockets> parked_;  // released before loops_ stops its loop
+  std::unique_ptr<SttSockets> sockets_;
 };
 
 }  // namespace patter::providers

@@ -1,24 +1,15 @@
 #pragma once
 
-#include <atomic>
-#include <cstdint>
 #include <memory>
 #include <string>
 
 #include <patter/providers.hpp>
 
-#include "net/call_loops.hpp"
 #include "net/http_client.hpp"
-#include "providers/stt/deepgram_stt.hpp"
 #include "providers/stt/openai_transcribe_config.hpp"
-
-namespace patter::net {
-class WsClient;
-}  // namespace patter::net
+#include "providers/stt/stt_sockets.hpp"
 
 namespace patter::providers {
-
-class ParkedSockets;
 
 // OpenAI speech-to-text, over one of two transports (config.transport):
 // - realtime: the Realtime API's transcription session (a WebSocket per call), fed the carrier's
@@ -60,16 +51,12 @@ class OpenAiTranscribeStt final : public SttProvider {
   [[nodiscard]] std::size_t parked_sockets() const;
 
  private:
-  [[nodiscard]] std::string parked_key(const StreamContext& context) const;
+  [[nodiscard]] static std::string parked_key(const StreamContext& context);
 
   std::shared_ptr<const OpenAiTranscribeConfig> config_;
-  LoopClockFactory clock_;
-  std::shared_ptr<net::WsClient> client_;
   net::HttpClientOptions http_options_;
   std::shared_ptr<const void> identity_;  // names this provider to the per-loop HTTP clients
-  std::shared_ptr<std::atomic<std::uint64_t>> sent_bytes_;
-  net::CallLoops loops_{"openai_transcribe"};
-  std::shared_ptr<ParkedSockets> parked_;  // released before loops_ stops its loop
+  std::unique_ptr<SttSockets> sockets_;
 };
 
 }  // namespace patter::providers
