@@ -123,8 +123,13 @@ std::string transcript_problem(const json::object& record, const CallerResult& c
   const auto user = lines_of(record, "user");
   const auto assistant = lines_of(record, "assistant");
   if (user != call.said) {
-    return "the stored user lines differ from what the caller said (" + std::to_string(user.size()) +
-           " lines, " + std::to_string(call.said.size()) + " said)";
+    const auto quoted = [](const std::vector<std::string>& lines) {
+      std::string out;
+      for (const auto& line : lines) out += (out.empty() ? "\"" : ", \"") + line + "\"";
+      return out;
+    };
+    return "the stored user lines differ from what the caller said (stored " + quoted(user) +
+           "; said " + quoted(call.said) + ")";
   }
   if (assistant.empty() || assistant.front() != kGreeting) return "the greeting is missing from the transcript";
   if (assistant.size() != call.said.size() + 1) {

@@ -13,7 +13,9 @@
 // first provider's format, and converts for the others inside.
 //
 // name() and model() are those of the provider that serves requests now (the first healthy one),
-// so metrics and cost name the provider that answers.
+// so metrics name the provider that answers. A call's cost follows the provider that did the
+// work: speech-to-text streams and voices announce it (SttEvents::on_provider_changed,
+// TtsEvents::on_provider).
 
 #include <chrono>
 #include <memory>

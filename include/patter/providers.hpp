@@ -49,6 +49,10 @@ struct SttEvents {
   // Audio sent to the provider a second time (replayed after a reconnect), in seconds: the
   // provider bills it again, so the call adds it to its cost.
   std::function<void(double seconds)> on_audio_replayed;
+  // Optional, from streams made of several providers (fallback chains): from now on `provider`
+  // (and `model`) hears the call, so the audio that follows is billed at its price. Announced
+  // when the stream opens and at every switch.
+  std::function<void(const std::string& provider, const std::string& model)> on_provider_changed;
   // The stream failed and produces nothing more.
   std::function<void(const std::string& message)> on_error;
 };
@@ -109,6 +113,9 @@ struct LlmUsage {
   std::int64_t output_tokens = 0;
   std::int64_t cache_read_tokens = 0;
   std::int64_t cache_write_tokens = 0;
+  // The model that did the work, when the provider is made of several (a fallback chain); empty:
+  // the provider's model().
+  std::string model;
 };
 
 enum class FinishReason : std::uint8_t { stop, tool_calls, length, error };
@@ -157,6 +164,10 @@ struct TtsEvents {
   std::function<void(const std::string& message)> on_error;
   // Optional: the request has been handed to the transport (see LlmEvents::on_request_written).
   std::function<void()> on_request_written;
+  // Optional, from voices made of several providers (fallback chains): the sentence has been
+  // sent to `provider`, which bills its characters. Announced for every attempt, the first one
+  // during synthesize(); without an announcement the sentence is billed to the voice's name().
+  std::function<void(const std::string& provider)> on_provider;
 };
 
 class TtsStream {

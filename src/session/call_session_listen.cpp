@@ -20,6 +20,12 @@ void CallSession::open_stt() {
   events.on_audio_replayed = [post = poster()](double seconds) {
     post([seconds](CallSession& session) { session.cost_.add_stt_seconds(seconds); });
   };
+  events.on_provider_changed = [post = poster()](const std::string& provider,
+                                                 const std::string& model) {
+    post([provider, model](CallSession& session) {
+      session.cost_.use_stt_provider(provider, model);
+    });
+  };
   events.on_error = [post = poster()](const std::string& message) {
     post([message](CallSession& session) {
       spdlog::error("call {}: speech-to-text failed: {}", session.call_id(), message);

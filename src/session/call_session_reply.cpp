@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <memory>
 
 #include "session/call_session.hpp"
 #include "session/guardrails.hpp"
@@ -201,7 +202,8 @@ void CallSession::request_llm() {
                                static_cast<std::uint64_t>(std::max<std::int64_t>(usage.output_tokens, 0)),
                                static_cast<std::uint64_t>(std::max<std::int64_t>(usage.cache_read_tokens, 0)),
                                static_cast<std::uint64_t>(std::max<std::int64_t>(usage.cache_write_tokens, 0))};
-      session.cost_.add_llm_usage(session.agent_.llm->model(), billed);
+      session.cost_.add_llm_usage(usage.model.empty() ? session.agent_.llm->model() : usage.model,
+                                  billed);
     });
   };
   events.on_done = [post, epoch](FinishReason reason) {
@@ -468,8 +470,8 @@ void CallSession::speak_next_sentence() {
     reply.ready_sentences.pop_front();
     if (!reply.stamps.first_sentence) reply.stamps.first_sentence = clock_.now();
     reply.tts_characters += sentence.size();
-    cost_.add_tts_text(sentence);
     if (!speech_) {
+      cost_.add_tts_text(sentence);
       carrier_->send_text(sentence);
       reply.spoken.push_back(SpokenSentence{sentence, 0, 0});
       continue;
@@ -503,8 +505,17 @@ void CallSession::speak_next_sentence() {
         if (!written) written = session.clock_.now();
       });
     };
+    // A fallback voice announces the provider of each attempt, the first during synthesize().
+    auto announced = std::make_shared<bool>(false);
+    events.on_provider = [post, announced, sentence](const std::string& provider) {
+      *announced = true;
+      post([sentence, provider](CallSession& session) {
+        session.cost_.add_tts_text(sentence, provider);
+      });
+    };
     try {
       reply.tts = agent_.tts->synthesize(stream_context_, sentence, std::move(events));
+      if (!*announced) cost_.add_tts_text(sentence);
     } catch (const std::exception& error) {
       spdlog::error("call {}: text-to-speech failed: {}", call_id(), error.what());
       reply.tts_busy = false;

@@ -75,11 +75,43 @@ CallCostAccumulator::CallCostAccumulator(PricingTable pricing, CallProviders pro
     : pricing_(std::move(pricing)), providers_(std::move(providers)) {}
 
 void CallCostAccumulator::add_stt_audio(std::size_t bytes, int sample_rate, int bytes_per_sample) {
-  stt_seconds_ += audio_seconds(bytes, sample_rate, bytes_per_sample);
+  add_stt_seconds(audio_seconds(bytes, sample_rate, bytes_per_sample));
+}
+
+void CallCostAccumulator::add_stt_seconds(double seconds) {
+  stt_seconds_ += seconds;
+  stt_segment_seconds_ += seconds;
+}
+
+void CallCostAccumulator::use_stt_provider(std::string provider, std::string model) {
+  if (provider == providers_.stt && model == providers_.stt_model) return;
+  stt_earlier_usd_ += price_duration(pricing_.provider(providers_.stt, providers_.stt_model),
+                                     stt_segment_seconds_);
+  stt_segment_seconds_ = 0.0;
+  providers_.stt = std::move(provider);
+  providers_.stt_model = std::move(model);
 }
 
 void CallCostAccumulator::add_tts_text(std::string_view text) {
-  tts_characters_ += utf8::length(text);
+  add_tts_characters(utf8::length(text));
+}
+
+void CallCostAccumulator::add_tts_text(std::string_view text, std::string_view provider) {
+  use_tts_provider(provider);
+  add_tts_characters(utf8::length(text));
+}
+
+void CallCostAccumulator::add_tts_characters(std::size_t characters) {
+  tts_characters_ += characters;
+  tts_segment_characters_ += characters;
+}
+
+void CallCostAccumulator::use_tts_provider(std::string_view provider) {
+  if (provider == providers_.tts) return;
+  tts_earlier_usd_ +=
+      price_characters(pricing_.provider(providers_.tts), tts_segment_characters_);
+  tts_segment_characters_ = 0;
+  providers_.tts = provider;
 }
 
 void CallCostAccumulator::add_llm_usage(std::string_view model, const LlmUsage& usage) {
@@ -114,9 +146,11 @@ void CallCostAccumulator::add_realtime_usage(std::string_view model, const Realt
 CostBreakdown CallCostAccumulator::breakdown() const {
   CostBreakdown out;
   out.stt = round_to_micro_dollars(actual_stt_usd_.value_or(
-      price_duration(pricing_.provider(providers_.stt, providers_.stt_model), stt_seconds_)));
-  out.tts =
-      round_to_micro_dollars(price_characters(pricing_.provider(providers_.tts), tts_characters_));
+      stt_earlier_usd_ + price_duration(pricing_.provider(providers_.stt, providers_.stt_model),
+                                        stt_segment_seconds_)));
+  out.tts = round_to_micro_dollars(
+      tts_earlier_usd_ +
+      price_characters(pricing_.provider(providers_.tts), tts_segment_characters_));
   out.llm = round_to_micro_dollars(llm_.usd);
   out.telephony = round_to_micro_dollars(actual_telephony_usd_.value_or(
       price_duration(pricing_.provider(providers_.telephony), call_seconds_)));

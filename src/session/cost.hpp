@@ -68,10 +68,15 @@ class CallCostAccumulator {
   CallCostAccumulator(PricingTable pricing, CallProviders providers);
 
   void add_stt_audio(std::size_t bytes, int sample_rate, int bytes_per_sample);
-  void add_stt_seconds(double seconds) { stt_seconds_ += seconds; }
-  // Counts characters (code points) of text sent to TTS, the first message included.
+  void add_stt_seconds(double seconds);
+  // Speech-to-text heard after this is billed at `provider`'s (and `model`'s) price: a fallback
+  // chain moved the call to another provider.
+  void use_stt_provider(std::string provider, std::string model);
+  // Counts characters (code points) of text sent to TTS, the first message included, billed to
+  // the call's TTS provider, or to `provider` when given (a fallback voice's announcement).
   void add_tts_text(std::string_view text);
-  void add_tts_characters(std::size_t characters) { tts_characters_ += characters; }
+  void add_tts_text(std::string_view text, std::string_view provider);
+  void add_tts_characters(std::size_t characters);
   // A model with no known price bills $0.
   void add_llm_usage(std::string_view model, const LlmUsage& usage);
   // For streams without a usage report: estimates both sides from their lengths.
@@ -89,10 +94,18 @@ class CallCostAccumulator {
   [[nodiscard]] CostBreakdown breakdown() const;
 
  private:
+  // Usage is priced in segments, one per provider in turn: the current provider's usage is
+  // priced when the breakdown is taken, an earlier provider's when the call moved on from it.
+  void use_tts_provider(std::string_view provider);
+
   PricingTable pricing_;
-  CallProviders providers_;
+  CallProviders providers_;  // the STT and TTS providers are the current ones
   double stt_seconds_ = 0.0;
+  double stt_segment_seconds_ = 0.0;
+  double stt_earlier_usd_ = 0.0;
   std::size_t tts_characters_ = 0;
+  std::size_t tts_segment_characters_ = 0;
+  double tts_earlier_usd_ = 0.0;
   double call_seconds_ = 0.0;
   TokenCost llm_;
   std::optional<double> actual_telephony_usd_;

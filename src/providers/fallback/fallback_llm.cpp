@@ -73,7 +73,12 @@ class LlmReply : public std::enable_shared_from_this<LlmReply> {
     };
     events.on_usage = [weak, executor, generation](const LlmUsage& usage) {
       post_to(*executor, weak, [generation, usage](LlmReply& self) {
-        if (self.live(generation) && self.events_.on_usage) self.events_.on_usage(usage);
+        if (!self.live(generation) || !self.events_.on_usage) return;
+        LlmUsage named = usage;
+        if (const auto index = self.plan_.current(); index && named.model.empty()) {
+          named.model = self.chain_->providers[*index]->model();
+        }
+        self.events_.on_usage(named);
       });
     };
     events.on_done = [weak, executor, generation](FinishReason reason) {

@@ -84,13 +84,22 @@ class SttCall : public std::enable_shared_from_this<SttCall> {
         plan_.failed(chain_->health, error.what());
         continue;
       }
+      if (announced_ != index && events_.on_provider_changed) {
+        events_.on_provider_changed(provider->name(), provider->model());
+      }
+      announced_ = index;
       replay();
       return true;
     }
     return false;
   }
 
+  // The provider bills the audio it hears again, so the call's cost counts it.
   void replay() {
+    const auto replayed = ring_.end_offset() - base_;
+    if (replayed > 0 && events_.on_audio_replayed) {
+      events_.on_audio_replayed(ms_of(replayed) / 1000.0);
+    }
     const auto sample = input_format_.bytes_per_sample();
     auto chunk = std::max<std::size_t>(input_format_.bytes_in(kReplayChunk), sample);
     for (auto offset = base_; offset < ring_.end_offset() && inner_; offset += chunk) {
@@ -128,6 +137,13 @@ class SttCall : public std::enable_shared_from_this<SttCall> {
     events.on_speech_ended = [weak, executor, generation] {
       post_to(*executor, weak, [generation](SttCall& self) {
         if (self.live(generation) && self.events_.on_speech_ended) self.events_.on_speech_ended();
+      });
+    };
+    events.on_audio_replayed = [weak, executor, generation](double seconds) {
+      post_to(*executor, weak, [generation, seconds](SttCall& self) {
+        if (self.live(generation) && self.events_.on_audio_replayed) {
+          self.events_.on_audio_replayed(seconds);
+        }
       });
     };
     events.on_error = [weak, executor, generation](const std::string& message) {
@@ -198,6 +214,7 @@ class SttCall : public std::enable_shared_from_this<SttCall> {
   AudioReplayBuffer ring_;  // the call's audio since acked_, by offset in the chain's format
   std::unique_ptr<SttStream> inner_;
   std::optional<audio::FormatConverter> converter_;  // when the provider's format differs
+  std::optional<std::size_t> announced_;  // the provider last named to on_provider_changed
   std::uint64_t base_ = 0;      // the call-audio offset of the inner stream's first byte
   std::uint64_t acked_ = 0;     // audio before this offset is covered by finals
   std::uint64_t generation_ = 0;      // counts inner streams; events of an older one are dropped

@@ -17,7 +17,9 @@ namespace patter::providers {
 // audio no final has covered yet (kept for settings.replay_window), so no words are lost. Audio
 // comes in the first provider's format and is converted inside for the others; word times stay
 // on the call's audio clock across switches. name() and model() are the provider's that serves
-// calls now.
+// calls now; the stream names its own provider to SttEvents::on_provider_changed when it opens
+// and at every switch, and reports the audio sent again as on_audio_replayed, so the call bills
+// each provider for what it heard.
 class FallbackStt final : public SttProvider {
  public:
   // Throws core::Error (config_invalid) for an empty list, a null provider or bad settings.

@@ -54,6 +54,7 @@ class TtsSentence : public std::enable_shared_from_this<TtsSentence> {
       }
       try {
         inner_ = provider->synthesize(context_, text_, inner_events(generation));
+        if (events_.on_provider) events_.on_provider(provider->name());
         return true;
       } catch (const std::exception& error) {
         plan_.failed(chain_->health, error.what());

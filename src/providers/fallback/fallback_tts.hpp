@@ -15,7 +15,8 @@ namespace patter::providers {
 // sentence goes to the first healthy provider; one that fails before any audio is synthesised
 // again, on the same provider while it has retries left, then by the next one. Audio comes out in
 // the first provider's format: the others' is converted inside. name() and model() are the
-// provider's that speaks now, so characters are billed to it.
+// provider's that speaks now; each attempt names its provider to TtsEvents::on_provider, so the
+// call bills the sentence's characters to the provider that was sent them.
 class FallbackTts final : public TtsProvider {
  public:
   // Throws core::Error (config_invalid) for an empty list, a null provider or bad settings.

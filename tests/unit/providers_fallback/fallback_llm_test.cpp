@@ -81,6 +81,7 @@ TEST_F(FallbackLlmTest, TheFirstProviderAnswersWhileItIsHealthy) {
   EXPECT_EQ(got.error(), "");
   EXPECT_EQ(got.text, "From OpenAI.");
   EXPECT_EQ(got.order, (std::vector<std::string>{"text", "text", "usage", "done"}));
+  EXPECT_EQ(got.usages.at(0).model, "gpt-4o-mini");
   EXPECT_EQ(openai_.requests().size(), 1u);
   EXPECT_TRUE(anthropic_.requests().empty());
 }
@@ -210,6 +211,7 @@ TEST_F(FallbackLlmTest, UsageIsBilledToTheModelThatAnswered) {
   EXPECT_EQ(got.usages[0].input_tokens, 25);
   EXPECT_EQ(got.usages[0].output_tokens, 12);
   EXPECT_EQ(model_at_usage, "claude-haiku-4-5-20251001");
+  EXPECT_EQ(got.usages[0].model, "claude-haiku-4-5-20251001") << "the usage names its model";
 }
 
 TEST_F(FallbackLlmTest, AFailureAfterOutputIsPassedOnAndTheProviderIsSkippedNextTime) {

@@ -38,13 +38,16 @@ class FallbackSttTest : public FallbackTest {
     return config;
   }
 
+  // The second provider runs another model, so the two can be told apart in announcements.
   [[nodiscard]] std::shared_ptr<FallbackStt> chain(const FakeDeepgram& first,
                                                    const FakeDeepgram& second) const {
     const auto clock = [clock = clock_](const boost::asio::any_io_executor&) { return clock; };
+    auto backup = config_for(second);
+    backup.model = "nova-2";
     return std::make_shared<FallbackStt>(
         std::vector<std::shared_ptr<SttProvider>>{
             std::make_shared<DeepgramStt>(config_for(first), clock),
-            std::make_shared<DeepgramStt>(config_for(second), clock)},
+            std::make_shared<DeepgramStt>(std::move(backup), clock)},
         settings());
   }
 
@@ -76,6 +79,8 @@ TEST_F(FallbackSttTest, AStreamRefusedBeforeAnyTranscriptMovesToTheNextProvider)
   ASSERT_EQ(refused.size(), 2u) << "one retry on the same provider";
   EXPECT_TRUE(refused[0].rejected && refused[1].rejected);
   EXPECT_FALSE(stt->health().healthy(0));
+  EXPECT_EQ(recorder.providers, (std::vector<std::string>{"deepgram/nova-3", "deepgram/nova-2"}))
+      << "the retry on the same provider is not announced again";
   stream->close();
 }
 
@@ -113,6 +118,12 @@ TEST_F(FallbackSttTest, AStreamThatDropsMidCallIsCarriedOnByTheNextProviderWitho
   ASSERT_TRUE(replayed.start_ms && replayed.end_ms);
   EXPECT_NEAR(*replayed.start_ms, 1200.0, 1.0);
   EXPECT_NEAR(*replayed.end_ms, 1200.0 + 5 * 400 - 100, 1.0);
+  // The call bills the rest to the secondary, and the audio it heard again once more: what
+  // followed the first final (at 700 ms), up to the drop (2150 ms) at least, and at most up to
+  // the end of the audio (3600 ms) if the drop was noticed that late.
+  EXPECT_EQ(recorder.providers, (std::vector<std::string>{"deepgram/nova-3", "deepgram/nova-2"}));
+  EXPECT_GE(recorder.replayed_seconds, 1.45 - 1e-9);
+  EXPECT_LE(recorder.replayed_seconds, 2.9 + 1e-9);
   stream->close();
 
   // The next call skips the primary until its recovery interval has passed.

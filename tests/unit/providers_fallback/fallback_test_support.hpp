@@ -71,10 +71,12 @@ struct TtsRecorder {
   bool done = false;
   std::vector<std::string> errors;
   std::vector<std::string> order;  // "audio" (once per run of chunks), "done", "error"
+  std::vector<std::string> providers;  // as announced, one per attempt
   std::function<void()> after_audio;
 
   TtsEvents events() {
     TtsEvents events;
+    events.on_provider = [this](const std::string& provider) { providers.push_back(provider); };
     events.on_audio = [this](std::span<const std::uint8_t> bytes) {
       audio.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
       ++chunks;
@@ -101,6 +103,8 @@ struct SttRecorder {
   std::vector<Transcript> finals;
   std::vector<std::string> errors;
   std::size_t speech_started = 0;
+  std::vector<std::string> providers;  // "name/model" as announced
+  double replayed_seconds = 0.0;
 
   SttEvents events() {
     SttEvents events;
@@ -108,6 +112,10 @@ struct SttRecorder {
       (transcript.is_final ? finals : interims).push_back(transcript);
     };
     events.on_speech_started = [this] { ++speech_started; };
+    events.on_provider_changed = [this](const std::string& provider, const std::string& model) {
+      providers.push_back(provider + "/" + model);
+    };
+    events.on_audio_replayed = [this](double seconds) { replayed_seconds += seconds; };
     events.on_error = [this](const std::string& message) { errors.push_back(message); };
     return events;
   }

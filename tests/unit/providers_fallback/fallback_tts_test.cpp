@@ -75,6 +75,9 @@ TEST_F(FallbackTtsTest, ServerErrorsBeforeAudioAreSpokenByTheNextProvider) {
   EXPECT_EQ(socket_.requests().size(), 1u);
   EXPECT_EQ(tts->name(), "elevenlabs_ws");
   EXPECT_EQ(socket_.characters_spoken(), kSentence.size());
+  EXPECT_EQ(got.providers,
+            (std::vector<std::string>{"elevenlabs", "elevenlabs", "elevenlabs_ws"}))
+      << "each attempt is announced, so the call bills every provider that was sent the sentence";
 }
 
 TEST_F(FallbackTtsTest, TheNextProvidersFormatIsConvertedToTheFirstOnes) {

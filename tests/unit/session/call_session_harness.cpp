@@ -89,6 +89,10 @@ std::unique_ptr<SttStream> FakeStt::open(const StreamContext&, SttEvents events)
   return std::make_unique<FakeSttStream>(*this);
 }
 
+void FakeStt::announce(const std::string& provider, const std::string& model) {
+  if (!closed && events_.on_provider_changed) events_.on_provider_changed(provider, model);
+}
+
 void FakeStt::emit_partial(const std::string& text) {
   if (!closed && events_.on_transcript) events_.on_transcript(Transcript{text, false, false, 0.9, {}, {}});
 }
@@ -180,6 +184,9 @@ class FakeTtsStream final : public TtsStream {
 
 std::unique_ptr<TtsStream> FakeTts::synthesize(const StreamContext&, std::string text, TtsEvents events) {
   sentences.push_back(text);
+  for (const auto& provider : announced_providers) {
+    if (events.on_provider) events.on_provider(provider);
+  }
   return std::make_unique<FakeTtsStream>(*this, std::move(text), std::move(events));
 }
 

@@ -80,6 +80,8 @@ class FakeStt final : public SttProvider {
   AudioFormat input_format() const override { return kPcm16k; }
   std::unique_ptr<SttStream> open(const StreamContext& context, SttEvents events) override;
 
+  // As a fallback chain does when it moves the call to another provider.
+  void announce(const std::string& provider, const std::string& model);
   void emit_partial(const std::string& text);
   void emit_final(const std::string& text);
   // The next finalize() delivers `text` as a final after `delay`.
@@ -145,6 +147,8 @@ class FakeTts final : public TtsProvider {
   core::Duration ttfb = 0ms;
   core::Duration ms_per_char = 10ms;
   bool late_after_cancel = false;
+  // Named to on_provider during synthesize(), one by one, as a fallback voice names its attempts.
+  std::vector<std::string> announced_providers;
   std::vector<std::string> sentences;
   int cancels = 0;
 

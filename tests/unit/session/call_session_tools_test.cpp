@@ -263,7 +263,7 @@ TEST_F(ToolsAndHooksTest, DtmfIsATranscriptLine) {
 }
 
 TEST_F(ToolsAndHooksTest, UsageOrACharacterEstimateIsBilled) {
-  h.llm->script(FakeLlm::Answer{{"Twelve chars"}, {}, 0ms, 0ms, LlmUsage{1000, 500, 0, 0}});
+  h.llm->script(FakeLlm::Answer{{"Twelve chars"}, {}, 0ms, 0ms, LlmUsage{1000, 500, 0, 0, {}}});
   h.llm->script_text("Another reply without usage.");
   h.start();
   say("First question for the model?");

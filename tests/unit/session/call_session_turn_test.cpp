@@ -42,6 +42,32 @@ class CallSessionTurnTest : public ::testing::Test {
   Subscription subscription;
 };
 
+// Fallback chains name the provider that does the work; the call bills each one at its price.
+TEST_F(CallSessionTurnTest, CostFollowsTheProvidersAFallbackNames) {
+  const LlmUsage usage{1000, 500, 0, 0, "claude-haiku-4-5"};
+  h.llm->script(FakeLlm::Answer{{"Twelve chars"}, {}, 0ms, 0ms, usage});
+  h.tts->announced_providers = {"elevenlabs", "openai_tts"};  // the first attempt failed
+  h.start();
+  h.caller(1s, false);  // heard by Deepgram (nova-3), the provider the call began with
+  h.stt->announce("assemblyai", "universal-streaming-english");
+  h.settle();
+  h.caller(1s, false);
+  h.session->submit_user_text("Which model answers?");
+  h.until_agent_quiet();
+  h.session->end("test");
+  h.settle();
+
+  const auto cost = h.session->cost();
+  const double heard_s = static_cast<double>(h.stt->bytes_received) / 32000.0;
+  ASSERT_GE(heard_s, 2.0);
+  // Speech-to-text: 1 s at Deepgram's $0.0077 a minute, the rest at AssemblyAI's $0.0025.
+  EXPECT_NEAR(cost.stt, 0.0077 / 60 + (heard_s - 1) * 0.0025 / 60, 1e-6);
+  // The reply's 12 characters went to ElevenLabs ($0.06 per 1000), then to OpenAI ($0.015).
+  EXPECT_NEAR(cost.tts, 12 * 0.06e-3 + 12 * 0.015e-3, 1e-6);
+  // Claude Haiku 4.5 ($1 / 1M input, $5 / 1M output), not the agent's gpt-4o-mini.
+  EXPECT_NEAR(cost.llm, 1000 * 1e-6 + 500 * 5e-6, 1e-9);
+}
+
 TEST_F(CallSessionTurnTest, NormalTurnHasExactLatencies) {
   h.llm->script_text("We are open from nine to five.", 200ms);
   std::vector<std::string> edges;

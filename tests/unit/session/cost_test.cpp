@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "session/pricing.hpp"
 
 namespace patter::session {
@@ -103,6 +105,34 @@ TEST(CallCostTest, ElevenLabsCharactersIncludingWebSocket) {
     EXPECT_EQ(cost.tts_characters(), 20'000U);
     EXPECT_DOUBLE_EQ(cost.breakdown().tts, 1.2) << provider;
   }
+}
+
+TEST(CallCostTest, AFallbackSwitchBillsEachSpeechToTextProviderAtItsOwnPrice) {
+  auto cost = accumulator({.stt = "deepgram", .stt_model = "nova-3", .tts = "", .telephony = ""});
+  cost.add_stt_seconds(60.0);
+  cost.use_stt_provider("deepgram", "nova-3");  // the stream opened where the call expected
+  cost.add_stt_audio(8000 * 30, 8000, 1);
+  cost.use_stt_provider("assemblyai", "universal-streaming-english");
+  cost.add_stt_seconds(120.0);
+  cost.add_stt_seconds(6.0);  // heard again by the new provider
+  EXPECT_DOUBLE_EQ(cost.stt_seconds(), 216.0);
+  EXPECT_DOUBLE_EQ(cost.breakdown().stt,
+                   round_to_micro_dollars(90.0 / 60.0 * 0.0077 + 126.0 / 60.0 * 0.0025));
+  cost.use_stt_provider("deepgram", "nova-3");  // back after recovery
+  cost.add_stt_seconds(60.0);
+  EXPECT_DOUBLE_EQ(cost.breakdown().stt,
+                   round_to_micro_dollars(150.0 / 60.0 * 0.0077 + 126.0 / 60.0 * 0.0025));
+}
+
+TEST(CallCostTest, EachSentenceIsBilledToTheVoiceThatWasSentIt) {
+  auto cost = accumulator({.stt = "", .stt_model = "", .tts = "elevenlabs", .telephony = ""});
+  cost.add_tts_characters(1000);
+  cost.add_tts_text(std::string(2000, 'a'), "openai_tts");
+  cost.add_tts_text(std::string(1000, 'b'));  // no announcement: the voice last named
+  cost.add_tts_text(std::string(3000, 'c'), "elevenlabs");
+  EXPECT_EQ(cost.tts_characters(), 7000U);
+  EXPECT_DOUBLE_EQ(cost.breakdown().tts,
+                   round_to_micro_dollars(4.0 * 0.06 + 3.0 * 0.015));
 }
 
 TEST(CallCostTest, DatedModelNameIsPricedByPrefix) {
