@@ -30,6 +30,10 @@ TEST(LoadSmoke, FiftyCallsTalkInTurnsAndEveryStoredTranscriptMatches) {
   options.work_dir = std::filesystem::temp_directory_path() / ("patter_load_smoke_" + std::to_string(::getpid()));
   options.server_threads = 2;
   options.verify_transcripts = true;
+  // A caller speaks again after this much quiet following the reply. On a starved machine (a
+  // debug build beside other jobs) the server can fall 400 ms behind between a reply's two
+  // sentences; a caller that took that for the end of the reply would talk over its second half.
+  options.quiet = 1500ms;
 
   const auto report = run_load_point(options);
   std::filesystem::remove_all(options.work_dir);
