@@ -1,27 +1,22 @@
 #include "fakes/fake_assemblyai.hpp"
 
 #include <algorithm>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <cctype>
 #include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <stdexcept>
 #include <variant>
 
 #include "fakes/fake_stream_records.hpp"
+#include "fakes/fake_ws_writer.hpp"
 
 namespace patter::fakes {
 
 namespace asio = boost::asio;
 namespace json = boost::json;
 using std::chrono::milliseconds;
-using SteadyTime = std::chrono::steady_clock::time_point;
 
 namespace detail {
 
@@ -271,68 +266,6 @@ class TurnRecognizer {
   bool speech_announced_ = false;
 };
 
-// The fake's outgoing messages, sent in order by one writer after the latency knob's delay.
-struct Outbox {
-  struct Item {
-    SteadyTime due;
-    std::string text;
-    std::optional<std::uint16_t> close_code;  // a close frame instead of a message
-  };
-
-  explicit Outbox(const asio::any_io_executor& executor) : wake(executor) {}
-
-  void push(std::string text, milliseconds latency) {
-    items.push_back({std::chrono::steady_clock::now() + latency, std::move(text), std::nullopt});
-    wake.cancel();
-  }
-  void close(std::uint16_t code, std::string reason, milliseconds latency) {
-    if (close_queued) return;
-    close_queued = true;
-    items.push_back({std::chrono::steady_clock::now() + latency, std::move(reason), code});
-    wake.cancel();
-  }
-  void stop() {
-    stopped = true;
-    wake.cancel();
-  }
-
-  std::deque<Item> items;
-  asio::steady_timer wake;
-  bool close_queued = false;
-  bool stopped = false;
-  bool broken = false;  // a send failed: the client is gone
-};
-
-asio::awaitable<void> write_loop(FakeWebSocket& socket, Outbox& outbox,
-                                 const std::shared_ptr<detail::FakeAssemblyAiState>& state,
-                                 std::size_t index) {
-  while (!(outbox.stopped && (outbox.items.empty() || outbox.broken))) {
-    const auto now = std::chrono::steady_clock::now();
-    if (!outbox.items.empty() && !outbox.broken && outbox.items.front().due <= now) {
-      auto item = std::move(outbox.items.front());
-      outbox.items.pop_front();
-      try {
-        if (item.close_code) {
-          state->update(index,
-                        [&](FakeAssemblyAiStream& s) { s.server_close_code = item.close_code; });
-          co_await socket.close(*item.close_code, item.text);
-        } else {
-          state->update(index, [&](FakeAssemblyAiStream& s) { s.sent.push_back(item.text); });
-          co_await socket.send_text(item.text);
-        }
-      } catch (const std::exception&) {
-        outbox.broken = true;
-      }
-      continue;
-    }
-    if (outbox.stopped && (outbox.items.empty() || outbox.broken)) break;
-    outbox.wake.expires_at(outbox.items.empty() || outbox.broken ? SteadyTime::max()
-                                                                 : outbox.items.front().due);
-    boost::system::error_code ignored;
-    co_await outbox.wake.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-  }
-}
-
 std::string error_message(int code, const std::string& text) {
   json::object message{{"type", "Error"}, {"error_code", code}, {"error", text}};
   return json::serialize(message);
@@ -398,14 +331,16 @@ asio::awaitable<void> serve_session(FakeWebSocket& socket, const FakeAssemblyAiO
       static_cast<double>(params.sample_rate) * (params.encoding == "pcm_s16le" ? 2.0 : 1.0);
   const auto started = std::chrono::steady_clock::now();
   const auto executor = co_await asio::this_coro::executor;
-  Outbox outbox(executor);
-  asio::steady_timer writer_done(executor, SteadyTime::max());
-  bool writing = true;
-  asio::co_spawn(executor, write_loop(socket, outbox, state, index),
-                 [&writing, &writer_done](const std::exception_ptr&) {
-                   writing = false;
-                   writer_done.cancel();
-                 });
+  FakeWsWriter outbox(socket, executor,
+                      [&state, index](const FakeWsWriter::Item& item) {
+                        state->update(index, [&item](FakeAssemblyAiStream& s) {
+                          if (item.close_code) {
+                            s.server_close_code = item.close_code;
+                          } else {
+                            s.sent.push_back(item.text);
+                          }
+                        });
+                      });
 
   std::vector<std::string> out;
   const auto send_all = [&] {
@@ -427,7 +362,7 @@ asio::awaitable<void> serve_session(FakeWebSocket& socket, const FakeAssemblyAiO
   std::size_t audio_bytes = 0;
   bool malformed_sent = false;
   while (auto message = co_await socket.receive()) {
-    if (outbox.close_queued) continue;
+    if (outbox.closing()) continue;
     if (message->binary) {
       const auto size = message->data.size();
       const double frame_ms = static_cast<double>(size) * 1000.0 / bytes_per_second;
@@ -478,12 +413,7 @@ asio::awaitable<void> serve_session(FakeWebSocket& socket, const FakeAssemblyAiO
   const auto client_code = socket.peer_close_code();
   state->update(index,
                 [client_code](FakeAssemblyAiStream& s) { s.client_close_code = client_code; });
-  outbox.broken = outbox.broken || !outbox.close_queued;
-  outbox.stop();
-  while (writing) {
-    boost::system::error_code ignored;
-    co_await writer_done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-  }
+  co_await outbox.finish();
   state->update(index, [](FakeAssemblyAiStream& s) { s.ended = true; });
 }
 

@@ -1,23 +1,18 @@
 // The fake Cartesia's speech-to-text socket (/stt/websocket).
 
 #include <algorithm>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-#include <deque>
 #include <variant>
 
 #include "fakes/fake_cartesia_state.hpp"
+#include "fakes/fake_ws_writer.hpp"
 
 namespace patter::fakes::detail {
 
 namespace asio = boost::asio;
 namespace json = boost::json;
 using std::chrono::milliseconds;
-using SteadyTime = std::chrono::steady_clock::time_point;
 
 namespace {
 
@@ -196,80 +191,6 @@ class Recognizer {
   std::size_t finals_ = 0;
 };
 
-// The fake's outgoing messages, sent in order by one writer after the latency knob's delay,
-// and the idle watchdog (time without audio).
-struct Outbox {
-  struct Item {
-    SteadyTime due;
-    std::string text;
-    std::optional<std::uint16_t> close_code;  // a close frame instead of a message
-  };
-
-  explicit Outbox(const asio::any_io_executor& executor) : wake(executor) {}
-
-  void push(std::string text, milliseconds latency) {
-    items.push_back({std::chrono::steady_clock::now() + latency, std::move(text), std::nullopt});
-    wake.cancel();
-  }
-  void close(std::uint16_t code, std::string reason, milliseconds latency) {
-    if (close_queued) return;
-    close_queued = true;
-    items.push_back({std::chrono::steady_clock::now() + latency, std::move(reason), code});
-    wake.cancel();
-  }
-  void stop() {
-    stopped = true;
-    wake.cancel();
-  }
-
-  std::deque<Item> items;
-  asio::steady_timer wake;
-  SteadyTime last_audio = std::chrono::steady_clock::now();
-  bool close_queued = false;
-  bool stopped = false;
-  bool broken = false;  // a send failed: the client is gone
-};
-
-asio::awaitable<void> write_loop(FakeWebSocket& socket, Outbox& outbox,
-                                 const FakeCartesiaSttOptions& options,
-                                 const std::shared_ptr<FakeCartesiaState>& state,
-                                 std::size_t index) {
-  while (!(outbox.stopped && (outbox.items.empty() || outbox.broken))) {
-    const auto now = std::chrono::steady_clock::now();
-    if (!outbox.close_queued && now >= outbox.last_audio + options.idle_timeout) {
-      outbox.close(1000, "idle timeout", milliseconds(0));
-      continue;
-    }
-    if (!outbox.items.empty() && !outbox.broken && outbox.items.front().due <= now) {
-      auto item = std::move(outbox.items.front());
-      outbox.items.pop_front();
-      try {
-        if (item.close_code) {
-          state->update([&](FakeCartesiaState& s) {
-            s.stt_streams[index].server_close_code = item.close_code;
-          });
-          co_await socket.close(*item.close_code, item.text);
-        } else {
-          state->update(
-              [&](FakeCartesiaState& s) { s.stt_streams[index].sent.push_back(item.text); });
-          co_await socket.send_text(item.text);
-        }
-      } catch (const std::exception&) {
-        outbox.broken = true;
-      }
-      continue;
-    }
-    auto deadline = SteadyTime::max();
-    if (!outbox.items.empty() && !outbox.broken) deadline = outbox.items.front().due;
-    if (!outbox.close_queued)
-      deadline = std::min(deadline, outbox.last_audio + options.idle_timeout);
-    if (outbox.stopped && deadline == SteadyTime::max()) break;
-    outbox.wake.expires_at(deadline);
-    boost::system::error_code ignored;
-    co_await outbox.wake.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-  }
-}
-
 std::string error_message(int status, std::string_view request_id) {
   return json::serialize(json::object{{"type", "error"},
                                       {"title", "Server error"},
@@ -326,14 +247,20 @@ asio::awaitable<void> serve_cartesia_stt(FakeWebSocket& socket, const FakeCartes
 
   Recognizer recognizer(options, std::get<StreamParams>(std::move(parsed)), request_id);
   const auto executor = co_await asio::this_coro::executor;
-  Outbox outbox(executor);
-  asio::steady_timer writer_done(executor, SteadyTime::max());
-  bool writing = true;
-  asio::co_spawn(executor, write_loop(socket, outbox, options, state, index),
-                 [&writing, &writer_done](const std::exception_ptr&) {
-                   writing = false;
-                   writer_done.cancel();
-                 });
+  // The idle watchdog counts time without audio.
+  FakeWsWriter outbox(
+      socket, executor,
+      [&state, index](const FakeWsWriter::Item& item) {
+        state->update([&](FakeCartesiaState& s) {
+          auto& stream = s.stt_streams[index];
+          if (item.close_code) {
+            stream.server_close_code = item.close_code;
+          } else {
+            stream.sent.push_back(item.text);
+          }
+        });
+      },
+      FakeWsWriter::IdleClose{options.idle_timeout, 1000, "idle timeout"});
 
   std::vector<std::string> out;
   const auto send_all = [&] {
@@ -343,9 +270,9 @@ asio::awaitable<void> serve_cartesia_stt(FakeWebSocket& socket, const FakeCartes
   std::size_t audio_bytes = 0;
   bool malformed_sent = false;
   while (auto message = co_await socket.receive()) {
-    if (outbox.close_queued) continue;
+    if (outbox.closing()) continue;
     if (message->binary) {
-      outbox.last_audio = std::chrono::steady_clock::now();
+      outbox.touch();
       const auto& data = message->data;
       audio_bytes += data.size();
       state->update([&](FakeCartesiaState& s) {
@@ -391,12 +318,7 @@ asio::awaitable<void> serve_cartesia_stt(FakeWebSocket& socket, const FakeCartes
   const auto client_code = socket.peer_close_code();
   state->update(
       [&](FakeCartesiaState& s) { s.stt_streams[index].client_close_code = client_code; });
-  outbox.broken = outbox.broken || !outbox.close_queued;
-  outbox.stop();
-  while (writing) {
-    boost::system::error_code ignored;
-    co_await writer_done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-  }
+  co_await outbox.finish();
   state->update([index](FakeCartesiaState& s) { s.stt_streams[index].ended = true; });
 }
 

@@ -1,27 +1,22 @@
 #include "fakes/fake_deepgram.hpp"
 
 #include <algorithm>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <variant>
 
 #include "fakes/fake_stream_records.hpp"
+#include "fakes/fake_ws_writer.hpp"
 
 namespace patter::fakes {
 
 namespace asio = boost::asio;
 namespace json = boost::json;
 using std::chrono::milliseconds;
-using SteadyTime = std::chrono::steady_clock::time_point;
 
 namespace detail {
 
@@ -285,40 +280,6 @@ class Recognizer {
   bool speaking_ = false;
 };
 
-// The fake's outgoing messages, sent in order by one writer after the latency knob's delay,
-// and the idle watchdog.
-struct Outbox {
-  struct Item {
-    SteadyTime due;
-    std::string text;
-    std::optional<std::uint16_t> close_code;  // a close frame instead of a message
-  };
-
-  explicit Outbox(const asio::any_io_executor& executor) : wake(executor) {}
-
-  void push(std::string text, milliseconds latency) {
-    items.push_back({std::chrono::steady_clock::now() + latency, std::move(text), std::nullopt});
-    wake.cancel();
-  }
-  void close(std::uint16_t code, std::string reason, milliseconds latency) {
-    if (close_queued) return;
-    close_queued = true;
-    items.push_back({std::chrono::steady_clock::now() + latency, std::move(reason), code});
-    wake.cancel();
-  }
-  void stop() {
-    stopped = true;
-    wake.cancel();
-  }
-
-  std::deque<Item> items;
-  asio::steady_timer wake;
-  SteadyTime last_activity = std::chrono::steady_clock::now();
-  bool close_queued = false;
-  bool stopped = false;
-  bool broken = false;  // a send failed: the client is gone
-};
-
 std::string request_id_for(std::uint64_t connection_id) {
   return "fake-request-" + std::to_string(connection_id);
 }
@@ -341,44 +302,6 @@ FakeResponse rejection(int status, const std::string& request_id) {
       status,
       {{"Content-Type", "application/json"}, {"dg-error", message}, {"dg-request-id", request_id}},
       json::serialize(body)};
-}
-
-asio::awaitable<void> write_loop(FakeWebSocket& socket, Outbox& outbox,
-                                 const FakeDeepgramOptions& options,
-                                 const std::shared_ptr<detail::FakeDeepgramState>& state,
-                                 std::size_t index) {
-  while (!(outbox.stopped && (outbox.items.empty() || outbox.broken))) {
-    const auto now = std::chrono::steady_clock::now();
-    if (!outbox.close_queued && now >= outbox.last_activity + options.idle_timeout) {
-      outbox.close(1011, "NET-0001", milliseconds(0));
-      continue;
-    }
-    if (!outbox.items.empty() && !outbox.broken && outbox.items.front().due <= now) {
-      auto item = std::move(outbox.items.front());
-      outbox.items.pop_front();
-      try {
-        if (item.close_code) {
-          state->update(index,
-                        [&](FakeDeepgramStream& s) { s.server_close_code = item.close_code; });
-          co_await socket.close(*item.close_code, item.text);
-        } else {
-          state->update(index, [&](FakeDeepgramStream& s) { s.sent.push_back(item.text); });
-          co_await socket.send_text(item.text);
-        }
-      } catch (const std::exception&) {
-        outbox.broken = true;
-      }
-      continue;
-    }
-    auto deadline = SteadyTime::max();
-    if (!outbox.items.empty() && !outbox.broken) deadline = outbox.items.front().due;
-    if (!outbox.close_queued)
-      deadline = std::min(deadline, outbox.last_activity + options.idle_timeout);
-    if (outbox.stopped && deadline == SteadyTime::max()) break;
-    outbox.wake.expires_at(deadline);
-    boost::system::error_code ignored;
-    co_await outbox.wake.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-  }
 }
 
 std::string control_type(std::string_view text) {
@@ -420,14 +343,18 @@ asio::awaitable<void> serve_stream(FakeWebSocket& socket, const FakeDeepgramOpti
 
   Recognizer recognizer(options, std::get<StreamParams>(std::move(parsed)), request_id);
   const auto executor = co_await asio::this_coro::executor;
-  Outbox outbox(executor);
-  asio::steady_timer writer_done(executor, SteadyTime::max());
-  bool writing = true;
-  asio::co_spawn(executor, write_loop(socket, outbox, options, state, index),
-                 [&writing, &writer_done](const std::exception_ptr&) {
-                   writing = false;
-                   writer_done.cancel();
-                 });
+  FakeWsWriter outbox(
+      socket, executor,
+      [&state, index](const FakeWsWriter::Item& item) {
+        state->update(index, [&item](FakeDeepgramStream& s) {
+          if (item.close_code) {
+            s.server_close_code = item.close_code;
+          } else {
+            s.sent.push_back(item.text);
+          }
+        });
+      },
+      FakeWsWriter::IdleClose{options.idle_timeout, 1011, "NET-0001"});
 
   std::vector<std::string> out;
   const auto send_all = [&] {
@@ -443,8 +370,8 @@ asio::awaitable<void> serve_stream(FakeWebSocket& socket, const FakeDeepgramOpti
   std::size_t audio_bytes = 0;
   bool malformed_sent = false;
   while (auto message = co_await socket.receive()) {
-    outbox.last_activity = std::chrono::steady_clock::now();
-    if (outbox.close_queued) continue;
+    outbox.touch();
+    if (outbox.closing()) continue;
     if (message->binary) {
       const auto size = message->data.size();
       audio_bytes += size;
@@ -483,12 +410,7 @@ asio::awaitable<void> serve_stream(FakeWebSocket& socket, const FakeDeepgramOpti
   }
   const auto client_code = socket.peer_close_code();
   state->update(index, [client_code](FakeDeepgramStream& s) { s.client_close_code = client_code; });
-  outbox.broken = outbox.broken || !outbox.close_queued;
-  outbox.stop();
-  while (writing) {
-    boost::system::error_code ignored;
-    co_await writer_done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-  }
+  co_await outbox.finish();
   state->update(index, [](FakeDeepgramStream& s) { s.ended = true; });
 }
 
