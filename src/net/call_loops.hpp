@@ -1,15 +1,25 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 
 #include <patter/providers.hpp>
 
+namespace patter::core {
+class Clock;
+}  // namespace patter::core
+
 namespace patter::net {
 
 class IoPool;
+
+// The clock a provider's stream or session on `loop` uses for its timers (keep-alives,
+// reconnect delays, readiness timeouts); empty: the real clock.
+using LoopClockFactory =
+    std::function<std::shared_ptr<core::Clock>(const boost::asio::any_io_executor& loop)>;
 
 // Where a call's network work runs: the call's own event loop when its executor is a
 // AsioExecutor (events are then delivered right there, relay null), otherwise a loop this

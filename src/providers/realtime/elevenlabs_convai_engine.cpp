@@ -59,7 +59,7 @@ asio::awaitable<void> open_connection(std::shared_ptr<net::HttpClient> client, s
 }  // namespace
 
 ElevenLabsConvAiEngine::ElevenLabsConvAiEngine(ElevenLabsConvAiConfig config,
-                                               ConvAiClockFactory clock)
+                                               net::LoopClockFactory clock)
     : config_(std::make_shared<const ElevenLabsConvAiConfig>(checked(std::move(config)))),
       clock_(std::move(clock)),
       identity_(std::make_shared<int>(0)) {

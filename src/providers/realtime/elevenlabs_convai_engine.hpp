@@ -1,7 +1,5 @@
 #pragma once
 
-#include <boost/asio/any_io_executor.hpp>
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -18,11 +16,6 @@ class WsClient;
 
 namespace patter::providers {
 
-// The clock a conversation on `loop` uses for its timers (response end, pong delay, audio
-// flush, readiness).
-using ConvAiClockFactory =
-    std::function<std::shared_ptr<core::Clock>(const boost::asio::any_io_executor& loop)>;
-
 // ElevenLabs Conversational AI: an agent configured at ElevenLabs (its LLM, voice, tools and
 // turn-taking) hears the caller and speaks. One WebSocket per call; see
 // elevenlabs_convai_session.hpp for a conversation.
@@ -37,7 +30,7 @@ class ElevenLabsConvAiEngine final : public RealtimeEngine {
  public:
   // Throws core::Error, see validate(ElevenLabsConvAiConfig). A null clock factory: each
   // loop's net::AsioClock.
-  explicit ElevenLabsConvAiEngine(ElevenLabsConvAiConfig config, ConvAiClockFactory clock = {});
+  explicit ElevenLabsConvAiEngine(ElevenLabsConvAiConfig config, net::LoopClockFactory clock = {});
   ~ElevenLabsConvAiEngine() override;
   ElevenLabsConvAiEngine(const ElevenLabsConvAiEngine&) = delete;
   ElevenLabsConvAiEngine& operator=(const ElevenLabsConvAiEngine&) = delete;
@@ -56,7 +49,7 @@ class ElevenLabsConvAiEngine final : public RealtimeEngine {
 
  private:
   std::shared_ptr<const ElevenLabsConvAiConfig> config_;
-  ConvAiClockFactory clock_;
+  net::LoopClockFactory clock_;
   std::shared_ptr<net::TlsClientContext> tls_;
   std::shared_ptr<net::WsClient> ws_client_;
   // Names this engine to the per-loop HTTP clients; it dies with the engine.

@@ -50,7 +50,7 @@ void log_warmup_failure(const std::exception_ptr& error) {
 
 }  // namespace
 
-OpenAiRealtimeEngine::OpenAiRealtimeEngine(OpenAiRealtimeConfig config, EngineClockFactory clock)
+OpenAiRealtimeEngine::OpenAiRealtimeEngine(OpenAiRealtimeConfig config, net::LoopClockFactory clock)
     : clock_(std::move(clock)) {
   validate(config);
   core::register_secret(config.api_key);

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <boost/asio/any_io_executor.hpp>
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -18,10 +16,6 @@ class TlsClientContext;
 
 namespace patter::providers {
 
-// The clock a session on `loop` uses for its readiness timeout.
-using EngineClockFactory =
-    std::function<std::shared_ptr<core::Clock>(const boost::asio::any_io_executor& loop)>;
-
 // OpenAI Realtime (beta v1 or GA) over a WebSocket: see openai_realtime_session.hpp.
 //
 // Each session runs on the call's own event loop when the call's executor is a
@@ -31,7 +25,7 @@ class OpenAiRealtimeEngine final : public RealtimeEngine {
  public:
   // Throws core::Error, see validate(OpenAiRealtimeConfig). A null clock factory: each loop's
   // net::AsioClock.
-  explicit OpenAiRealtimeEngine(OpenAiRealtimeConfig config, EngineClockFactory clock = {});
+  explicit OpenAiRealtimeEngine(OpenAiRealtimeConfig config, net::LoopClockFactory clock = {});
   ~OpenAiRealtimeEngine() override;
   OpenAiRealtimeEngine(const OpenAiRealtimeEngine&) = delete;
   OpenAiRealtimeEngine& operator=(const OpenAiRealtimeEngine&) = delete;
@@ -52,7 +46,7 @@ class OpenAiRealtimeEngine final : public RealtimeEngine {
 
  private:
   std::shared_ptr<const OpenAiRealtimeConfig> config_;
-  EngineClockFactory clock_;
+  net::LoopClockFactory clock_;
   std::shared_ptr<net::TlsClientContext> tls_;
   std::shared_ptr<net::WsClient> client_;
   net::CallLoops loops_{"openai_realtime"};

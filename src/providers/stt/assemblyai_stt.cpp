@@ -32,7 +32,7 @@ net::WsConnectRequest connect_request(const AssemblyAiConfig& config) {
 
 }  // namespace
 
-AssemblyAiStt::AssemblyAiStt(AssemblyAiConfig config, LoopClockFactory clock) {
+AssemblyAiStt::AssemblyAiStt(AssemblyAiConfig config, net::LoopClockFactory clock) {
   validate(config);
   core::register_secret(config.api_key);
   sockets_ = std::make_unique<SttSockets>(

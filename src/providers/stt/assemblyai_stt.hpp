@@ -24,7 +24,7 @@ class AssemblyAiStt final : public SttProvider {
  public:
   // Throws core::Error, see validate(AssemblyAiConfig). A null clock factory: each loop's
   // net::AsioClock.
-  explicit AssemblyAiStt(AssemblyAiConfig config, LoopClockFactory clock = {});
+  explicit AssemblyAiStt(AssemblyAiConfig config, net::LoopClockFactory clock = {});
   ~AssemblyAiStt() override;
   AssemblyAiStt(const AssemblyAiStt&) = delete;
   AssemblyAiStt& operator=(const AssemblyAiStt&) = delete;

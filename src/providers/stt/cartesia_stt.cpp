@@ -31,7 +31,7 @@ net::WsConnectRequest connect_request(const CartesiaSttConfig& config,
 
 }  // namespace
 
-CartesiaStt::CartesiaStt(CartesiaSttConfig config, LoopClockFactory clock) {
+CartesiaStt::CartesiaStt(CartesiaSttConfig config, net::LoopClockFactory clock) {
   validate(config);
   core::register_secret(config.api_key);
   // WebSocket pings hold a parked socket (it expires before Cartesia's idle limit); Cartesia

@@ -23,7 +23,7 @@ class CartesiaStt final : public SttProvider {
  public:
   // Throws core::Error, see validate(CartesiaSttConfig). A null clock factory: each loop's
   // net::AsioClock.
-  explicit CartesiaStt(CartesiaSttConfig config, LoopClockFactory clock = {});
+  explicit CartesiaStt(CartesiaSttConfig config, net::LoopClockFactory clock = {});
   ~CartesiaStt() override;
   CartesiaStt(const CartesiaStt&) = delete;
   CartesiaStt& operator=(const CartesiaStt&) = delete;

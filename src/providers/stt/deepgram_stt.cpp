@@ -28,7 +28,7 @@ net::WsConnectRequest connect_request(const DeepgramConfig& config, const std::s
 
 }  // namespace
 
-DeepgramStt::DeepgramStt(DeepgramConfig config, LoopClockFactory clock) {
+DeepgramStt::DeepgramStt(DeepgramConfig config, net::LoopClockFactory clock) {
   validate(config);
   core::register_secret(config.api_key);
   sockets_ = std::make_unique<SttSockets>(

@@ -23,7 +23,7 @@ class DeepgramStt final : public SttProvider {
  public:
   // Throws core::Error, see validate(DeepgramConfig). A null clock factory: each loop's
   // net::AsioClock.
-  explicit DeepgramStt(DeepgramConfig config, LoopClockFactory clock = {});
+  explicit DeepgramStt(DeepgramConfig config, net::LoopClockFactory clock = {});
   ~DeepgramStt() override;
   DeepgramStt(const DeepgramStt&) = delete;
   DeepgramStt& operator=(const DeepgramStt&) = delete;

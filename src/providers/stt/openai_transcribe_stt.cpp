@@ -36,7 +36,7 @@ net::WsConnectRequest socket_request(const OpenAiTranscribeConfig& config) {
 
 }  // namespace
 
-OpenAiTranscribeStt::OpenAiTranscribeStt(OpenAiTranscribeConfig config, LoopClockFactory clock)
+OpenAiTranscribeStt::OpenAiTranscribeStt(OpenAiTranscribeConfig config, net::LoopClockFactory clock)
     : identity_(std::make_shared<int>(0)) {
   validate(config);
   core::register_secret(config.api_key);

@@ -27,7 +27,7 @@ class OpenAiTranscribeStt final : public SttProvider {
  public:
   // Throws core::Error, see validate(OpenAiTranscribeConfig). A null clock factory: each loop's
   // net::AsioClock (used for reconnect delays).
-  explicit OpenAiTranscribeStt(OpenAiTranscribeConfig config, LoopClockFactory clock = {});
+  explicit OpenAiTranscribeStt(OpenAiTranscribeConfig config, net::LoopClockFactory clock = {});
   ~OpenAiTranscribeStt() override;
   OpenAiTranscribeStt(const OpenAiTranscribeStt&) = delete;
   OpenAiTranscribeStt& operator=(const OpenAiTranscribeStt&) = delete;

@@ -12,7 +12,7 @@ namespace patter::providers {
 
 namespace asio = boost::asio;
 
-SttSockets::SttSockets(std::string provider, LoopClockFactory clock,
+SttSockets::SttSockets(std::string provider, net::LoopClockFactory clock,
                        const std::string& extra_ca_pem, std::shared_ptr<ParkedSockets> parked)
     : provider_(std::move(provider)),
       clock_(std::move(clock)),

@@ -3,7 +3,6 @@
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -22,16 +21,12 @@ class WebSocket;
 
 namespace patter::providers {
 
-// The clock a stream on `loop` uses for keep-alives and reconnect delays.
-using LoopClockFactory =
-    std::function<std::shared_ptr<core::Clock>(const boost::asio::any_io_executor& loop)>;
-
 // What a WebSocket speech-to-text provider keeps for all its streams: the call loops and their
 // clocks, one TLS client, the sockets warmup() parked, and the count of audio bytes sent.
 class SttSockets {
  public:
   // A null clock factory: each loop's net::AsioClock.
-  SttSockets(std::string provider, LoopClockFactory clock, const std::string& extra_ca_pem,
+  SttSockets(std::string provider, net::LoopClockFactory clock, const std::string& extra_ca_pem,
              std::shared_ptr<ParkedSockets> parked);
   ~SttSockets();
   SttSockets(const SttSockets&) = delete;
@@ -57,7 +52,7 @@ class SttSockets {
 
  private:
   std::string provider_;
-  LoopClockFactory clock_;
+  net::LoopClockFactory clock_;
   std::shared_ptr<net::TlsClientContext> tls_;
   std::shared_ptr<net::WsClient> client_;
   std::shared_ptr<std::atomic<std::uint64_t>> sent_bytes_;
